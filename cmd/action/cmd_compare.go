@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/benchgate/benchgate/gate"
+	"github.com/benchgate/benchgate/internal/comparison"
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/results"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+// gateFlags are the flags that set the gate's policy.
+type gateFlags struct {
+	suite, floor, alpha string
+}
+
+func (g *gateFlags) add(fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&g.suite, "suite", "", "suite file whose per-metric thresholds apply (optional)")
+	fs.StringVar(&g.floor, "floor", "", "minimum practical change for every metric, e.g. 5% or 0.05 (default: the suite's, else the gate's 1%)")
+	fs.StringVar(&g.alpha, "alpha", "", "significance level for every metric, e.g. 0.05 (default: the suite's, else the gate's)")
+}
+
+// policy builds the per-series policy: gate defaults, then the suite's
+// thresholds by metric, then the flags for every metric.
+func (g *gateFlags) policy() (comparison.PolicyFunc, error) {
+	th := comparison.Thresholds{}
+	if g.suite != "" {
+		s, err := config.Load(g.suite)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range s.Benchmarks {
+			for metric, t := range b.Thresholds {
+				th[metric] = comparison.Threshold{Floor: t.Floor, Alpha: t.Alpha}
+			}
+		}
+	}
+	floor, err := parseFraction("floor", g.floor)
+	if err != nil {
+		return nil, err
+	}
+	alpha, err := parseFraction("alpha", g.alpha)
+	if err != nil {
+		return nil, err
+	}
+	if alpha != nil && *alpha == 0 {
+		return nil, fmt.Errorf("--alpha: must be above 0")
+	}
+	base := th.PolicyFor(gate.DefaultPolicy)
+	return func(k results.SeriesKey) gate.Policy {
+		p := base(k)
+		if floor != nil {
+			p.Floor = *floor
+		}
+		if alpha != nil {
+			p.Alpha = *alpha
+		}
+		return p
+	}, nil
+}
+
+func cmdCompare(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "compare", "--base RUN|REF|FILE --head RUN|REF|FILE [flags]",
+		"Compare the candidate (--head) with the baseline (--base), series by series, and\n"+
+			"print the verdict. Each side is a results file, or a stored run named by its id\n"+
+			"(ID or ID#ATTEMPT), a commit (full or ≥ 7 characters), a ref, \"latest\" or \"latest~N\".\n"+
+			"Exit 1 when a series regressed or a candidate benchmark failed, 0 otherwise.")
+	base := fs.String("base", "", "the baseline: run id, commit, ref or results file (required)")
+	head := fs.String("head", "", "the candidate: run id, commit, ref or results file (required)")
+	format := fs.String("format", "table", "output format: table, markdown or json")
+	output := fs.String("output", "", "write the verdict to this file instead of stdout")
+	inFormat := fs.String("input-format", "auto", "format of results files given as --base/--head: auto, native or go")
+	db := dbFlags(fs)
+	var gf gateFlags
+	gf.add(fs)
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if *base == "" || *head == "" {
+		return errors.New("both --base and --head are required")
+	}
+	if err := oneOf("format", *format, "table", "markdown", "json"); err != nil {
+		return err
+	}
+	policy, err := gf.policy()
+	if err != nil {
+		return err
+	}
+	var st *store.DB
+	openStore := func() (*store.DB, error) {
+		if st == nil {
+			var err error
+			if st, err = store.OpenReadOnly(ctx, dbPath(e, *db)); err != nil {
+				return nil, err
+			}
+		}
+		return st, nil
+	}
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
+	bRes, bSide, err := loadSide(ctx, e, *base, *inFormat, openStore)
+	if err != nil {
+		return fmt.Errorf("--base: %w", err)
+	}
+	hRes, hSide, err := loadSide(ctx, e, *head, *inFormat, openStore)
+	if err != nil {
+		return fmt.Errorf("--head: %w", err)
+	}
+	c := comparison.Compare(bRes, hRes, bSide, hSide, policy)
+	if len(c.Rows) == 0 && len(c.Failed) == 0 {
+		return fmt.Errorf("no series in common between %q and %q", *base, *head)
+	}
+	w := e.stdout
+	if *output != "" {
+		f, err := os.Create(*output)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := writeVerdict(w, *format, c); err != nil {
+		return err
+	}
+	if c.Regressed() {
+		return &exitCode{code: exitRegression}
+	}
+	return nil
+}
+
+func writeVerdict(w io.Writer, format string, c *comparison.Comparison) error {
+	switch format {
+	case "markdown":
+		return report.Markdown(w, c)
+	case "json":
+		return report.JSON(w, c)
+	}
+	return report.Table(w, c)
+}
+
+// loadSide resolves a compare side: an existing file is read as results;
+// anything else is a stored-run selector.
+func loadSide(ctx context.Context, e *env, sel, format string, open func() (*store.DB, error)) ([]results.Result, comparison.Side, error) {
+	if fi, err := os.Stat(sel); err == nil && !fi.IsDir() {
+		rs, _, err := readResultsFile(sel, format, e)
+		return rs, comparison.Side{Label: sel}, err
+	}
+	st, err := open()
+	if err != nil {
+		return nil, comparison.Side{}, err
+	}
+	run, err := st.FindRun(ctx, sel)
+	if err != nil {
+		return nil, comparison.Side{}, err
+	}
+	rs, err := st.Results(ctx, run)
+	if err != nil {
+		return nil, comparison.Side{}, err
+	}
+	return rs, comparison.Side{Label: sel, RunID: fmt.Sprintf("%s#%d", run.ID, run.Attempt), Commit: run.Commit, Ref: run.Ref}, nil
+}

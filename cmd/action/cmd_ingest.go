@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+
+	"github.com/benchgate/benchgate/internal/results"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+func cmdIngest(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ingest", "[flags] FILE...",
+		"Store results produced elsewhere. Every file is read and checked before anything is\n"+
+			"written: one bad file stores nothing. Ingesting the same run (id and attempt) twice\n"+
+			"changes nothing; without --run-id the id is derived from the files' contents.")
+	format := fs.String("format", "auto", "format of the files: auto, native or go")
+	db := dbFlags(fs)
+	suite := fs.String("suite", "", "suite name to record with the run")
+	var rf runFlags
+	rf.add(fs)
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("no files given (usage: benchgate ingest [flags] FILE...)")
+	}
+	var all []results.Result
+	h := sha256.New()
+	for _, path := range fs.Args() {
+		rs, data, err := readResultsFile(path, *format, e)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(path))
+		h.Write(data)
+		all = append(all, rs...)
+	}
+	st, err := store.Open(ctx, dbPath(e, *db))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	run := rf.newRun(ctx, e, *suite, "ingest-"+hex.EncodeToString(h.Sum(nil))[:16])
+	stats, err := st.Ingest(ctx, run, all)
+	if err != nil {
+		return fmt.Errorf("storing: %w", err)
+	}
+	if !stats.Inserted {
+		fmt.Fprintf(e.stdout, "run %s (attempt %d) is already stored; nothing changed\n", run.ID, run.Attempt)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "run %s (attempt %d): stored %d results (%d failed) in %s\n", run.ID, run.Attempt, stats.Results, stats.Failed, dbPath(e, *db))
+	return nil
+}
+
+// readResultsFile reads and parses one results file; format "auto" detects
+// it. Reader warnings (e.g. malformed benchmark lines) are logged with their
+// position. It returns the raw bytes too.
+func readResultsFile(path, format string, e *env) ([]results.Result, []byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := results.Detect(path, data)
+	if format != "auto" {
+		if f, err = results.ParseFormat(format); err != nil {
+			return nil, nil, fmt.Errorf("--format: %w", err)
+		}
+	}
+	out, err := results.Read(bytes.NewReader(data), path, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range out.Warnings {
+		e.log.Warn("skipped malformed input", "error", w)
+	}
+	if len(out.Results) == 0 {
+		return nil, nil, fmt.Errorf("%s: no benchmark results found (format %s)", path, f)
+	}
+	return out.Results, data, nil
+}

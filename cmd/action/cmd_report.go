@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/comparison"
+	"github.com/benchgate/benchgate/internal/hardware"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+func cmdReport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "report", "[flags]",
+		"Write the benchmark timing report: overview, verdict (with --base and --head),\n"+
+			"hardware platforms, latency and throughput heatmaps, results by category, trends,\n"+
+			"errors and recommendations.")
+	db := dbFlags(fs)
+	format := fs.String("format", "html", "report format: html, markdown or json")
+	output := fs.String("output", "", "output file (default: benchmark_timing_report.<format extension>; - for stdout)")
+	days := fs.Int("days", 30, "days of history to include; 0 for all")
+	base := fs.String("base", "", "include the verdict of this baseline (run id, commit, ref or file) …")
+	head := fs.String("head", "", "… against this candidate")
+	var gf gateFlags
+	gf.add(fs)
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if err := oneOf("format", *format, "html", "markdown", "md", "json"); err != nil {
+		return err
+	}
+	if *days < 0 {
+		return fmt.Errorf("--days: must be ≥ 0")
+	}
+	if (*base == "") != (*head == "") {
+		return fmt.Errorf("--base and --head go together")
+	}
+	st, err := store.OpenReadOnly(ctx, dbPath(e, *db))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	t := &report.Timing{GeneratedAt: time.Now(), Days: *days, Platforms: hardware.Detect(ctx)}
+	f := store.Filter{}
+	if *days > 0 {
+		f.Since = time.Now().AddDate(0, 0, -*days)
+	}
+	if t.Rows, err = st.Query(ctx, f); err != nil {
+		return err
+	}
+	if t.Runs, err = st.Runs(ctx); err != nil {
+		return err
+	}
+	if *base != "" {
+		policy, err := gf.policy()
+		if err != nil {
+			return err
+		}
+		open := func() (*store.DB, error) { return st, nil }
+		bRes, bSide, err := loadSide(ctx, e, *base, "auto", open)
+		if err != nil {
+			return fmt.Errorf("--base: %w", err)
+		}
+		hRes, hSide, err := loadSide(ctx, e, *head, "auto", open)
+		if err != nil {
+			return fmt.Errorf("--head: %w", err)
+		}
+		t.Comparison = comparison.Compare(bRes, hRes, bSide, hSide, policy)
+	}
+	ext := map[string]string{"html": "html", "markdown": "md", "md": "md", "json": "json"}[*format]
+	path := *output
+	if path == "" {
+		path = "benchmark_timing_report." + ext
+	}
+	w := e.stdout
+	var file *os.File
+	if path != "-" {
+		if file, err = os.Create(path); err != nil {
+			return err
+		}
+		w = file
+	}
+	switch ext {
+	case "html":
+		err = report.HTML(w, t)
+	case "md":
+		err = report.TimingMarkdown(w, t)
+	default:
+		err = report.TimingJSON(w, t)
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if file != nil {
+		fmt.Fprintf(e.stdout, "Report generated: %s\n", path)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+// errHelp is returned when -h was asked for: usage was printed, exit 0.
+var errHelp = errors.New("help requested")
+
+// newFlags returns a flag set that prints "usage: benchgate name synopsis",
+// the description and every flag with its default.
+func newFlags(e *env, name, synopsis, description string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: benchgate %s %s\n\n%s\n\nflags:\n", name, synopsis, description)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning -h into errHelp (usage to stdout) and
+// other problems into usage errors (exit 2).
+func parseFlags(e *env, fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return errHelp
+		}
+		return &exitCode{code: exitError} // flag already printed the problem and the usage
+	}
+	return nil
+}
+
+// dbFlags adds --db and its seed alias --db-path.
+func dbFlags(fs *flag.FlagSet) *string {
+	var db string
+	help := "path of the DuckDB database (default: $BENCHMARK_DB_PATH, else " + store.DefaultPath + ")"
+	fs.StringVar(&db, "db", "", help)
+	fs.StringVar(&db, "db-path", "", "alias of --db (the seed's name)")
+	return &db
+}
+
+// dbPath resolves the database path: flag, then BENCHMARK_DB_PATH, then the default.
+func dbPath(e *env, flagValue string) string {
+	return store.PathFromEnv(flagValue, e.getenv)
+}
+
+// parseList splits a comma list, trimming blanks; "" gives nil.
+func parseList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// parseInts parses a comma list of positive integers for flag name.
+func parseInts(name, s string) ([]int, error) {
+	var out []int
+	for _, f := range parseList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("--%s: %q is not a positive integer", name, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// parseFraction parses "5%" or "0.05" for flag name; "" gives nil.
+func parseFraction(name, s string) (*float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	pct := strings.HasSuffix(s, "%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %q is not a number or a percentage", name, s)
+	}
+	if pct {
+		v /= 100
+	}
+	if v < 0 || v >= 1 {
+		return nil, fmt.Errorf("--%s: %q is out of range [0%%, 100%%)", name, s)
+	}
+	return &v, nil
+}
+
+// oneOf checks that flag name's value is one of allowed.
+func oneOf(name, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("--%s: %q is not one of %s", name, v, strings.Join(allowed, ", "))
+}

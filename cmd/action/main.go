@@ -1,0 +1,133 @@
+// Command benchgate gates pull requests on benchmark regressions. Built from
+// cmd/action it is both the GitHub container action's entrypoint and, outside
+// GitHub, the local command-line tool:
+//
+//	benchgate run      execute a suite and store its results
+//	benchgate ingest   store results produced elsewhere
+//	benchgate compare  compare two runs, refs or files (exit 1 on a regression)
+//	benchgate query    print the raw timing table
+//	benchgate report   write the timing report (html, markdown, json)
+//	benchgate hardware list the hardware platforms and their availability
+//
+// Exit codes: 0 pass; 1 regression (compare, or a failed benchmark in the
+// candidate); 2 usage or infrastructure error; 3 one or more benchmarks of
+// `run` failed (their failures are stored).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes of benchgate.
+const (
+	exitPass       = 0
+	exitRegression = 1
+	exitError      = 2
+	exitFailed     = 3
+)
+
+// exitError carries an exit code other than exitError up to main.
+type exitCode struct {
+	code int
+	err  error
+}
+
+func (e *exitCode) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitCode) Unwrap() error { return e.err }
+
+// env is how commands see the process: arguments, environment, streams.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "execute a suite and store its results", cmdRun},
+		{"ingest", "store results produced elsewhere (native JSON, go test -bench text)", cmdIngest},
+		{"compare", "compare two runs, refs or files; exit 1 on a regression", cmdCompare},
+		{"query", "print the raw timing table (the seed's query_benchmark_timings)", cmdQuery},
+		{"report", "write the timing report as html, markdown or json", cmdReport},
+		{"hardware", "list hardware platforms and whether they are available", cmdHardware},
+		{"version", "print the version", cmdVersion},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "usage: benchgate <command> [flags]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'benchgate <command> -h' for the flags of a command.\n"+
+		"Exit codes: 0 pass, 1 regression, 2 usage or infrastructure error, 3 benchmarks failed during run.\n")
+}
+
+// run is main without os.Exit: it returns the process exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	lvl := slog.LevelInfo
+	if getenv("BENCHGATE_DEBUG") != "" || getenv("RUNNER_DEBUG") == "1" {
+		lvl = slog.LevelDebug
+	}
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitError
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "help" {
+		usage(stdout)
+		return exitPass
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		var ec *exitCode
+		switch {
+		case err == nil:
+			return exitPass
+		case errors.As(err, &ec):
+			if ec.err != nil {
+				fmt.Fprintf(stderr, "benchgate %s: %v\n", name, ec.err)
+			}
+			return ec.code
+		case errors.Is(err, errHelp):
+			return exitPass
+		}
+		fmt.Fprintf(stderr, "benchgate %s: %v\n", name, err)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "benchgate: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitError
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

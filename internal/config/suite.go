@@ -1,0 +1,97 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Defaults for the keys a suite file may leave out.
+const (
+	DefaultFormat      = "native"
+	DefaultRepetitions = 1
+	// DefaultTimeout is the seed's per-run timeout.
+	DefaultTimeout = 600 * time.Second
+	// DefaultMatrixName names the matrix benchmark when the file does not.
+	DefaultMatrixName = "matrix"
+	// MaxVersion is the newest suite file version this package reads.
+	MaxVersion = 1
+)
+
+// Suite is a validated suite file.
+type Suite struct {
+	// Name is the suite's name: the file's "name", else the file's base name
+	// without its extension.
+	Name string
+	// File is the file name given to Parse or Load.
+	File string
+	// Benchmarks holds the matrix first, when there is one, then the plain
+	// benchmarks in file order. Names are unique.
+	Benchmarks []Benchmark
+}
+
+// Benchmark is one command to run: a plain benchmark, or the matrix's
+// command template (Matrix set). Defaults are already applied.
+type Benchmark struct {
+	Name string
+	// Command is the argv, with placeholders. With Shell "bash" it holds
+	// exactly one element, the script run as bash -c.
+	Command []string
+	// Shell is "" (argv, no shell) or "bash".
+	Shell string
+	// Format is the canonical result format of the output, as
+	// results.ParseFormat names it: "native" (default), "go" or "auto".
+	Format      string
+	Repetitions int // ≥ 1
+	Timeout     time.Duration
+	// Dir is the working directory: the suite file's directory joined with
+	// "workdir" (absolute when the suite came from Load).
+	Dir string
+	// Env is extra environment for the command; never nil.
+	Env map[string]string
+	// Thresholds are per metric name; never nil.
+	Thresholds map[string]Threshold
+	// Matrix is nil for a plain benchmark.
+	Matrix *MatrixInfo
+}
+
+// Threshold overrides the gate's tunables for one metric. Nil fields keep
+// the gate's defaults.
+type Threshold struct {
+	// Floor is the minimum practical effect as a fraction (0.05 for "5%").
+	Floor *float64
+	// Alpha is the significance level, 0 < Alpha < 1.
+	Alpha *float64
+}
+
+// MatrixInfo is what the file says about the matrix's dimensions.
+type MatrixInfo struct {
+	Models []string // DefaultModels when the file names none
+	// Hardware is nil when the file names none: Plan then uses the command
+	// line, detection or DefaultHardware, in that order.
+	Hardware    []string
+	BatchSizes  []int // DefaultBatchSizes when the file names none
+	SmallModels bool  // default true, as in the seed
+}
+
+// Load reads and parses the suite file at path. Working directories are
+// resolved against the file's absolute directory.
+func Load(path string) (*Suite, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading suite file: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("suite file %s: %w", path, err)
+	}
+	return parse(data, path, filepath.Dir(abs))
+}
+
+// Parse parses a suite file's contents; fileName names it in errors, and its
+// directory is the base of relative working directories. All problems are
+// returned together (errors.Join of [*Error]s).
+func Parse(data []byte, fileName string) (*Suite, error) {
+	return parse(data, fileName, filepath.Dir(fileName))
+}

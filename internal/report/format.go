@@ -1,0 +1,62 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"golang.org/x/perf/benchunit"
+)
+
+// FormatValue renders v in unit with a readable scale: seconds as
+// ns/µs/ms/s, bytes with IEC prefixes, anything else with SI prefixes.
+func FormatValue(v float64, unit string) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	base, per, _ := strings.Cut(unit, "/")
+	suffix := ""
+	if per != "" {
+		suffix = "/" + per
+	}
+	switch base {
+	case "s", "sec":
+		return formatSeconds(v) + suffix
+	case "B":
+		return benchunit.Scale(v, benchunit.Binary) + "B" + suffix
+	}
+	return benchunit.Scale(v, benchunit.Decimal) + " " + unit
+}
+
+func formatSeconds(v float64) string {
+	switch a := math.Abs(v); {
+	case a == 0:
+		return "0s"
+	case a < 1e-6:
+		return fmt.Sprintf("%.3gns", v*1e9)
+	case a < 1e-3:
+		return fmt.Sprintf("%.3gµs", v*1e6)
+	case a < 1:
+		return fmt.Sprintf("%.3gms", v*1e3)
+	}
+	return fmt.Sprintf("%.3gs", v)
+}
+
+// FormatChange renders a ratio − 1 as a signed percentage.
+func FormatChange(c float64) string {
+	if math.IsNaN(c) || math.IsInf(c, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%+.1f%%", c*100)
+}
+
+// FormatP renders a p-value.
+func FormatP(p float64) string {
+	if math.IsNaN(p) {
+		return "—"
+	}
+	if p < 0.001 {
+		return "<0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
+}

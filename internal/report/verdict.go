@@ -1,0 +1,290 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/benchgate/benchgate/gate"
+	"github.com/benchgate/benchgate/internal/comparison"
+)
+
+// Headline is the one-line verdict of a comparison.
+func Headline(c *comparison.Comparison) string {
+	s := c.Summary
+	var parts []string
+	if s.Regressed > 0 {
+		parts = append(parts, plural(s.Regressed, "regression", "regressions"))
+	}
+	if n := len(c.Failed); n > 0 {
+		parts = append(parts, plural(n, "failed benchmark", "failed benchmarks"))
+	}
+	if s.Improved > 0 {
+		parts = append(parts, plural(s.Improved, "improvement", "improvements"))
+	}
+	if s.Inconclusive > 0 {
+		parts = append(parts, plural(s.Inconclusive, "inconclusive series", "inconclusive series"))
+	}
+	parts = append(parts, plural(s.Unchanged, "unchanged series", "unchanged series"))
+	status := "PASS"
+	if c.Regressed() {
+		status = "FAIL"
+	}
+	return status + ": " + strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func sideLabel(s comparison.Side) string {
+	var b strings.Builder
+	b.WriteString(s.Label)
+	var extra []string
+	if s.RunID != "" && s.RunID != s.Label {
+		extra = append(extra, "run "+s.RunID)
+	}
+	if s.Commit != "" {
+		c := s.Commit
+		if len(c) > 12 {
+			c = c[:12]
+		}
+		extra = append(extra, "commit "+c)
+	}
+	if s.Ref != "" && s.Ref != s.Label {
+		extra = append(extra, "ref "+s.Ref)
+	}
+	if len(extra) > 0 {
+		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
+	}
+	return b.String()
+}
+
+func seriesName(r comparison.Row) string {
+	n := r.Key.Benchmark
+	if r.Key.Params != "" {
+		n += " [" + r.Key.Params + "]"
+	}
+	return n
+}
+
+func hardwareName(r comparison.Row) string {
+	h := r.Key.Hardware
+	if r.Key.Device != "" {
+		h += " (" + r.Key.Device + ")"
+	}
+	return h
+}
+
+func interval(r comparison.Row) string {
+	if math.IsNaN(r.Low) || math.IsNaN(r.High) {
+		return FormatChange(r.Change)
+	}
+	return fmt.Sprintf("%s [%s, %s]", FormatChange(r.Change), FormatChange(r.Low), FormatChange(r.High))
+}
+
+// Markdown writes the verdict as GitHub Markdown: headline, changed series,
+// unchanged ones folded in <details>, failed benchmarks, series only on one
+// side. Untrusted text is escaped.
+func Markdown(w io.Writer, c *comparison.Comparison) error {
+	var b strings.Builder
+	icon := "✅"
+	if c.Regressed() {
+		icon = "❌"
+	}
+	fmt.Fprintf(&b, "## %s benchgate — %s\n\n", icon, EscapeMarkdown(Headline(c)))
+	fmt.Fprintf(&b, "Baseline: %s → candidate: %s.\n\n", EscapeMarkdown(sideLabel(c.Base)), EscapeMarkdown(sideLabel(c.Head)))
+	var changed, same []comparison.Row
+	for _, r := range c.Rows {
+		if r.Verdict == gate.Unchanged {
+			same = append(same, r)
+		} else {
+			changed = append(changed, r)
+		}
+	}
+	if len(changed) > 0 {
+		writeRows(&b, changed)
+		b.WriteString("\n")
+	}
+	if len(same) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", plural(len(same), "unchanged series", "unchanged series"))
+		writeRows(&b, same)
+		b.WriteString("\n</details>\n\n")
+	}
+	if len(c.Failed) > 0 {
+		b.WriteString("### Failed benchmarks\n\n")
+		for i, f := range c.Failed {
+			fmt.Fprintf(&b, "%d. %s on %s: `%s`: %s\n", i+1, EscapeMarkdown(f.Name), EscapeMarkdown(f.Hardware.Type),
+				f.Failure.Type, EscapeMarkdown(truncate(f.Failure.Message, 500)))
+		}
+		b.WriteString("\n")
+	}
+	if len(c.Missing) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%s not compared (present on one side only)</summary>\n\n", plural(len(c.Missing), "series", "series"))
+		for _, m := range c.Missing {
+			fmt.Fprintf(&b, "- only in %s: %s\n", m.OnlyIn, EscapeMarkdown(m.Key.String()))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	if g := c.Summary.Geomean; g > 0 && !math.IsNaN(g) {
+		fmt.Fprintf(&b, "Geometric mean of head/base medians over all series: %s (informational, not tested).\n", FormatChange(g-1))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeRows(b *strings.Builder, rows []comparison.Row) {
+	b.WriteString("| Series | Metric | Hardware | Base | Head | Change (CI) | p | n | Verdict |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n",
+			EscapeMarkdown(seriesName(r)), EscapeMarkdown(r.Key.Metric), EscapeMarkdown(hardwareName(r)),
+			EscapeMarkdown(FormatValue(r.BaseMedian, r.Unit)), EscapeMarkdown(FormatValue(r.HeadMedian, r.Unit)),
+			EscapeMarkdown(interval(r)), EscapeMarkdown(FormatP(r.P)), r.NBase, r.NHead, verdictCell(r))
+	}
+}
+
+func verdictCell(r comparison.Row) string {
+	switch r.Verdict {
+	case gate.Regressed:
+		return "**regressed**"
+	case gate.Improved:
+		return "improved"
+	}
+	return r.Verdict.String()
+}
+
+// Table writes the verdict as an aligned plain-text table for terminals.
+func Table(w io.Writer, c *comparison.Comparison) error {
+	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", Headline(c), sideLabel(c.Base), sideLabel(c.Head))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP\tN\tVERDICT")
+	for _, r := range c.Rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\n", oneLine(seriesName(r)), oneLine(r.Key.Metric), oneLine(hardwareName(r)),
+			FormatValue(r.BaseMedian, r.Unit), FormatValue(r.HeadMedian, r.Unit), interval(r), FormatP(r.P), r.NBase, r.NHead, r.Verdict)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i, f := range c.Failed {
+		if i == 0 {
+			fmt.Fprintln(w, "\nFailed benchmarks:")
+		}
+		fmt.Fprintf(w, "%d. %s on %s: %s: %s\n", i+1, oneLine(f.Name), oneLine(f.Hardware.Type), f.Failure.Type, oneLine(truncate(f.Failure.Message, 300)))
+	}
+	for i, m := range c.Missing {
+		if i == 0 {
+			fmt.Fprintln(w, "\nNot compared (one side only):")
+		}
+		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, oneLine(m.Key.String()))
+	}
+	return nil
+}
+
+// oneLine strips control characters (terminal escapes included) from text.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// JSONVerdict is the machine-readable verdict.
+type JSONVerdict struct {
+	Verdict      string          `json:"verdict"` // "pass" or "fail"
+	Headline     string          `json:"headline"`
+	Base         comparison.Side `json:"base"`
+	Head         comparison.Side `json:"head"`
+	Regressions  int             `json:"regressions"`
+	Improvements int             `json:"improvements"`
+	Inconclusive int             `json:"inconclusive"`
+	Unchanged    int             `json:"unchanged"`
+	Series       []JSONSeries    `json:"series"`
+	Failed       []JSONFailure   `json:"failed"`
+	Missing      []JSONMissing   `json:"missing"`
+}
+
+// JSONSeries is one compared series in JSON.
+type JSONSeries struct {
+	Benchmark  string   `json:"benchmark"`
+	Params     string   `json:"params,omitempty"`
+	Metric     string   `json:"metric"`
+	Unit       string   `json:"unit"`
+	Better     string   `json:"better"`
+	Hardware   string   `json:"hardware"`
+	Device     string   `json:"device,omitempty"`
+	BaseMedian float64  `json:"base_median"`
+	HeadMedian float64  `json:"head_median"`
+	Change     *float64 `json:"change"`
+	Low        *float64 `json:"change_low"`
+	High       *float64 `json:"change_high"`
+	P          *float64 `json:"p"`
+	NBase      int      `json:"n_base"`
+	NHead      int      `json:"n_head"`
+	Verdict    string   `json:"verdict"`
+	Warnings   []string `json:"warnings,omitempty"`
+}
+
+// JSONFailure is one failed benchmark in JSON.
+type JSONFailure struct {
+	Benchmark string `json:"benchmark"`
+	Hardware  string `json:"hardware"`
+	ErrorType string `json:"error_type"`
+	Message   string `json:"error_message"`
+	Command   string `json:"command_executed"`
+	ExitCode  int    `json:"exit_code"`
+}
+
+// JSONMissing is a series present on one side only.
+type JSONMissing struct {
+	Series string `json:"series"`
+	OnlyIn string `json:"only_in"`
+}
+
+func finite(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+// Verdict builds the JSON verdict of c.
+func Verdict(c *comparison.Comparison) JSONVerdict {
+	v := JSONVerdict{Verdict: "pass", Headline: Headline(c), Base: c.Base, Head: c.Head,
+		Regressions: c.Summary.Regressed, Improvements: c.Summary.Improved, Inconclusive: c.Summary.Inconclusive, Unchanged: c.Summary.Unchanged,
+		Series: []JSONSeries{}, Failed: []JSONFailure{}, Missing: []JSONMissing{}}
+	if c.Regressed() {
+		v.Verdict = "fail"
+	}
+	for _, r := range c.Rows {
+		v.Series = append(v.Series, JSONSeries{
+			Benchmark: r.Key.Benchmark, Params: r.Key.Params, Metric: r.Key.Metric, Unit: r.Unit, Better: r.Better.String(),
+			Hardware: r.Key.Hardware, Device: r.Key.Device, BaseMedian: r.BaseMedian, HeadMedian: r.HeadMedian,
+			Change: finite(r.Change), Low: finite(r.Low), High: finite(r.High), P: finite(r.P),
+			NBase: r.NBase, NHead: r.NHead, Verdict: r.Verdict.String(), Warnings: r.Warnings,
+		})
+	}
+	for _, f := range c.Failed {
+		v.Failed = append(v.Failed, JSONFailure{Benchmark: f.Name, Hardware: f.Hardware.Type, ErrorType: string(f.Failure.Type),
+			Message: f.Failure.Message, Command: f.Failure.Command, ExitCode: f.Failure.ExitCode})
+	}
+	for _, m := range c.Missing {
+		v.Missing = append(v.Missing, JSONMissing{Series: m.Key.String(), OnlyIn: m.OnlyIn})
+	}
+	return v
+}
+
+// JSON writes the verdict as indented JSON.
+func JSON(w io.Writer, c *comparison.Comparison) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(Verdict(c))
+}

@@ -1,0 +1,180 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// Note: Go benchmark text is parsed by golang.org/x/perf/benchfmt, the
+// reference implementation of the format (golang.org/design/14313), which
+// also tidies units to base units through benchunit (ns/op to sec/op, MB/s
+// to B/s) and reads unit metadata lines ("Unit x better=higher"). A parser
+// of our own would drift from it.
+
+// ReadGoBench reads `go test -bench` output and returns one merged [Result]
+// per benchmark.
+//
+// Each benchmark line is one repetition. Lines with the same full name
+// (sub-benchmark parts and the -N GOMAXPROCS suffix included) and the same
+// pkg, goos, goarch and cpu configuration are one benchmark: its -count
+// repetitions become samples, in input order.
+//
+//   - Name is "Benchmark" + the name without its -N suffix, sub-benchmark
+//     parts kept: "BenchmarkCRC32/poly=IEEE/size=15".
+//   - Params: "procs" (the -N suffix), "pkg", "goos" and "goarch" from the
+//     configuration lines, each when present. Other configuration lines
+//     (note:, commit:, …) are ignored, so that a base and a head run that
+//     differ only in them still compare.
+//   - Hardware: Type "cpu", DeviceName from the "cpu:" configuration line.
+//   - Metrics: every value, named by its tidied unit (Name = Unit = "sec/op",
+//     "B/s", "B/op", "allocs/op", custom units). Direction: the unit's
+//     "better" metadata, else benchfmt's defaults, else bigger for units
+//     ending in "/s" and smaller for the rest. Exact: the unit's "assume"
+//     metadata, else true for allocs/op only.
+//
+// Lines that are not benchmark results (logs, PASS, ok) are skipped. A
+// benchmark line that does not parse, or that carries a NaN, infinite or
+// negative value or a unit twice, or that is longer than 60 KiB, is skipped
+// with a warning naming file:line; so is invalid unit metadata. The error is
+// for I/O errors only. The output counts benchmark lines in Records and
+// Parsed.
+func ReadGoBench(r io.Reader, fileName string) (ReadOutput, error) {
+	out := ReadOutput{Format: FormatGoBench}
+	lines := newLineFilter(r)
+	br := benchfmt.NewReader(lines, fileName)
+	var rs []Result
+	for br.Scan() {
+		rec := br.Result()
+		if _, line := rec.Pos(); lines.isLong(line) {
+			continue // warned below
+		}
+		switch rec := rec.(type) {
+		case *benchfmt.Result:
+			out.Records++
+			res, err := goBenchResult(rec)
+			if err != nil {
+				out.Warnings = append(out.Warnings, err)
+				continue
+			}
+			rs = append(rs, res)
+		case *benchfmt.SyntaxError:
+			if lines.isBenchmark(rec.Line) {
+				out.Records++
+			}
+			out.Warnings = append(out.Warnings, rec)
+		case *benchfmt.UnitMetadata:
+			if err := checkUnitMetadata(rec); err != nil {
+				out.Warnings = append(out.Warnings, err)
+			}
+		}
+	}
+	if err := br.Err(); err != nil {
+		return out, fmt.Errorf("reading Go benchmarks: %w", err) // it names file:line
+	}
+	for _, line := range lines.long {
+		if lines.isBenchmark(line) {
+			out.Records++
+			out.Warnings = append(out.Warnings, &DataError{File: fileName, Line: line,
+				Err: fmt.Errorf("line longer than %d bytes; skipped", maxLineBytes)})
+		}
+	}
+	// Metadata may follow the results it describes: apply it at the end.
+	units := br.Units()
+	for i := range rs {
+		for j := range rs[i].Metrics {
+			m := &rs[i].Metrics[j]
+			m.Better, m.Exact = goBenchDirection(units, m.Unit)
+		}
+	}
+	out.Parsed = len(rs)
+	out.Results = Merge(rs)
+	return out, nil
+}
+
+// goBenchResult converts one benchmark line.
+func goBenchResult(rec *benchfmt.Result) (Result, error) {
+	file, line := rec.Pos()
+	base, parts := rec.Name.Parts()
+	var name strings.Builder
+	name.WriteString("Benchmark")
+	name.Write(base)
+	params := map[string]string{}
+	for _, p := range parts {
+		if p[0] == '-' {
+			params["procs"] = string(p[1:])
+			continue
+		}
+		name.Write(p)
+	}
+	for _, k := range []string{"pkg", "goos", "goarch"} {
+		if v := strings.TrimSpace(rec.GetConfig(k)); v != "" {
+			params[k] = v
+		}
+	}
+	res := Result{
+		Name:     name.String(),
+		Params:   params,
+		Hardware: Hardware{Type: "cpu", DeviceName: strings.TrimSpace(rec.GetConfig("cpu"))},
+		Metrics:  make([]Metric, 0, len(rec.Values)),
+	}
+	for _, v := range rec.Values {
+		bad := ""
+		switch {
+		case math.IsNaN(v.Value) || math.IsInf(v.Value, 0):
+			bad = "is not finite"
+		case v.Value < 0:
+			bad = "is negative"
+		case res.Metric(v.Unit) != nil:
+			bad = "repeats the unit"
+		}
+		if bad != "" {
+			val, unit := v.Value, v.Unit
+			if v.OrigUnit != "" {
+				val, unit = v.OrigValue, v.OrigUnit // as written
+			}
+			return Result{}, &DataError{File: file, Line: line, Key: v.Unit,
+				Err: fmt.Errorf("benchmark %s: value %g %s %s; line skipped", res.Name, val, unit, bad)}
+		}
+		res.Metrics = append(res.Metrics, Metric{Name: v.Unit, Unit: v.Unit, Samples: []float64{v.Value + 0}})
+	}
+	return res, nil
+}
+
+// goBenchDirection returns the direction and exactness of a tidied unit.
+func goBenchDirection(units benchfmt.UnitMetadataMap, unit string) (Direction, bool) {
+	better := SmallerIsBetter
+	switch units.GetBetter(unit) {
+	case 1:
+		better = BiggerIsBetter
+	case 0:
+		if strings.HasSuffix(unit, "/s") {
+			better = BiggerIsBetter
+		}
+	}
+	exact := unit == "allocs/op"
+	if md := units.Get(unit, "assume"); md != nil {
+		exact = md.Value == "exact"
+	}
+	return better, exact
+}
+
+// checkUnitMetadata reports metadata values benchfmt does not define.
+func checkUnitMetadata(md *benchfmt.UnitMetadata) error {
+	ok := true
+	switch md.Key {
+	case "better":
+		ok = md.Value == "higher" || md.Value == "lower"
+	case "assume":
+		ok = md.Value == "exact" || md.Value == "nothing"
+	}
+	if ok {
+		return nil
+	}
+	file, line := md.Pos()
+	return &DataError{File: file, Line: line, Key: md.OrigUnit,
+		Err: fmt.Errorf("unit metadata %s=%s is not understood; ignored", md.Key, md.Value)}
+}

@@ -1,0 +1,28 @@
+// Package runner executes a benchgate plan: each [config.Job] as a process,
+// one at a time, with a timeout, captured and capped output, a scrubbed
+// environment and the seed's error taxonomy.
+//
+// The steps of [Run], for every repetition of every job:
+//
+//  1. Expand the job's placeholders: {output} becomes a fresh file in
+//     Options.OutputDir, {repetition} the repetition number (from 1).
+//  2. Start the command with [Exec]: an argv, never a shell line built from
+//     it; only a benchmark with "shell: bash" runs as bash -c <script>. The
+//     process gets its own process group, so that a timeout or a
+//     cancellation kills it with all its children (SIGKILL to the group).
+//     The environment is the caller's, with secrets removed ([ScrubEnv]),
+//     plus the suite's env.
+//  3. Classify the outcome: timeout, execution error (non-zero exit or
+//     failure to start), JSON parse error, result processing error or
+//     unexpected error ([results.ErrorType]); a failure never stops the
+//     other benchmarks.
+//  4. On exit status 0, read the result (the {output} file when the command
+//     names one, else stdout), parse it with Options.Parse and validate it.
+//
+// Repetitions run in rounds: round r runs every job that has an r-th
+// repetition, in plan order, so that slow drift of the machine spreads over
+// all benchmarks instead of biasing the last ones. Nothing runs concurrently.
+//
+// Dependencies: only the standard library (os/exec, syscall for process
+// groups) and benchgate's config and results packages.
+package runner

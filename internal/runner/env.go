@@ -1,0 +1,96 @@
+package runner
+
+import (
+	"slices"
+	"sort"
+	"strings"
+)
+
+// secretNames are variables removed from a benchmark's environment by name:
+// GitHub's and the Actions runtime's tokens and endpoints, and the workflow
+// command files, through which a step could change the environment or
+// outputs of later steps.
+var secretNames = []string{
+	"GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
+	"ACTIONS_RUNTIME_TOKEN", "ACTIONS_RUNTIME_URL",
+	"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
+	"ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL",
+	"GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY",
+}
+
+// secretPrefixes and secretSuffixes match variables removed by pattern: every
+// action input (INPUT_*, which holds the token input), and names that by
+// convention hold credentials.
+var (
+	secretPrefixes = []string{"INPUT_"}
+	secretSuffixes = []string{"_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_KEY", "_CREDENTIALS"}
+)
+
+// ScrubEnv returns env ("NAME=value" entries) without the variables that may
+// hold secrets, in the same order; env is not modified. Names are matched
+// case-insensitively. Removed are:
+//
+//   - GITHUB_TOKEN, GH_TOKEN, GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN;
+//   - ACTIONS_RUNTIME_TOKEN, ACTIONS_RUNTIME_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+//     ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_CACHE_URL, ACTIONS_RESULTS_URL;
+//   - GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY
+//     (workflow command files: benchmark code must not set later steps'
+//     environment or outputs);
+//   - every INPUT_* variable (action inputs, among them INPUT_GITHUB-TOKEN);
+//   - every name ending in _TOKEN, _SECRET, _PASSWORD, _PASSWD, _KEY or
+//     _CREDENTIALS (AWS_SECRET_ACCESS_KEY, HF_TOKEN, NPM_TOKEN, …);
+//   - malformed entries without "=".
+//
+// Note: this is a deny list; a secret under another name passes. The action
+// itself only ever holds its token in the variables above.
+func ScrubEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, ok := strings.Cut(kv, "=")
+		if !ok || name == "" || isSecret(name) {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// isSecret reports whether variable name may hold a secret.
+func isSecret(name string) bool {
+	up := strings.ToUpper(name)
+	if slices.Contains(secretNames, up) {
+		return true
+	}
+	for _, p := range secretPrefixes {
+		if strings.HasPrefix(up, p) {
+			return true
+		}
+	}
+	for _, s := range secretSuffixes {
+		if strings.HasSuffix(up, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// withEnv returns base with the variables of extra set (replacing any entry
+// of the same name), extra's in sorted order; base is not modified.
+func withEnv(base []string, extra map[string]string) []string {
+	out := make([]string, 0, len(base)+len(extra))
+	for _, kv := range base {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, ok := extra[name]; !ok {
+			out = append(out, kv)
+		}
+	}
+	names := make([]string, 0, len(extra))
+	for k := range extra {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		out = append(out, k+"="+extra[k])
+	}
+	return out
+}
