@@ -75,4 +75,3 @@ func trimNL(b []byte) []byte {
 	}
 	return b
 }
-

@@ -13,10 +13,10 @@ import (
 
 // Side describes where one side of a comparison came from.
 type Side struct {
-	Label  string // what the user asked for: a run id, a ref, a file
-	RunID  string
-	Commit string
-	Ref    string
+	Label  string `json:"label"` // what the user asked for: a run id, a ref, a file
+	RunID  string `json:"run_id,omitempty"`
+	Commit string `json:"commit,omitempty"`
+	Ref    string `json:"ref,omitempty"`
 }
 
 // Row is one compared series.

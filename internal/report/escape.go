@@ -58,3 +58,10 @@ func tail(s string, n int) string {
 	}
 	return "…" + s[start:]
 }
+
+// CodeSpan returns s as inline code that untrusted text cannot break out
+// of: backticks and line breaks are replaced, since a code span shows
+// backslashes literally.
+func CodeSpan(s string) string {
+	return "`" + strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s) + "`"
+}

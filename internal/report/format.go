@@ -60,3 +60,24 @@ func FormatP(p float64) string {
 	}
 	return fmt.Sprintf("%.3f", p)
 }
+
+// DisplayParams shortens a series' parameter string for people: goos and
+// goarch are dropped (the hardware column identifies the machine) and a Go
+// package path is cut to its last element. Identity is unaffected: this is
+// display only.
+func DisplayParams(params string) string {
+	var keep []string
+	for _, kv := range strings.Split(params, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "", "goos", "goarch":
+			continue
+		case "pkg":
+			if i := strings.LastIndexByte(v, '/'); i >= 0 {
+				kv = "pkg=…/" + v[i+1:]
+			}
+		}
+		keep = append(keep, kv)
+	}
+	return strings.Join(keep, ",")
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -28,17 +29,23 @@ func rowName(r store.Row) string {
 func otherParams(params string) string {
 	var keep []string
 	for _, kv := range strings.Split(params, ",") {
-		if kv == "" || strings.HasPrefix(kv, "batch_size=") {
+		if strings.HasPrefix(kv, "batch_size=") {
 			continue
 		}
 		keep = append(keep, kv)
 	}
-	return strings.Join(keep, ",")
+	return DisplayParams(strings.Join(keep, ","))
 }
 
+// optFloat renders a table value: two decimals as in the seed, or three
+// significant digits for values below 1 so that micro-benchmarks keep
+// their precision.
 func optFloat(f *float64) string {
 	if f == nil {
 		return "---"
+	}
+	if a := math.Abs(*f); a > 0 && a < 1 {
+		return strconv.FormatFloat(*f, 'g', 3, 64)
 	}
 	return strconv.FormatFloat(*f, 'f', 2, 64)
 }

@@ -93,11 +93,11 @@ func TimingMarkdown(w io.Writer, t *Timing) error {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "- `%s`: %d\n", EscapeMarkdown(k), byType[k])
+			fmt.Fprintf(&b, "- %s: %d\n", CodeSpan(k), byType[k])
 		}
 		b.WriteString("\n")
 		for i, r := range fails {
-			fmt.Fprintf(&b, "%d. %s on %s: `%s`: %s\n", i+1, EscapeMarkdown(rowName(r)), EscapeMarkdown(r.HardwareType), EscapeMarkdown(r.ErrorType), EscapeMarkdown(truncate(r.ErrorMessage, 300)))
+			fmt.Fprintf(&b, "%d. %s on %s: %s: %s\n", i+1, EscapeMarkdown(rowName(r)), EscapeMarkdown(r.HardwareType), CodeSpan(r.ErrorType), EscapeMarkdown(truncate(r.ErrorMessage, 300)))
 		}
 	} else {
 		b.WriteString("No failed benchmarks.\n")

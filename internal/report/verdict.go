@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/results"
 	"io"
 	"math"
 	"strings"
@@ -67,11 +68,25 @@ func sideLabel(s comparison.Side) string {
 }
 
 func seriesName(r comparison.Row) string {
-	n := r.Key.Benchmark
-	if r.Key.Params != "" {
-		n += " [" + r.Key.Params + "]"
+	return keyName(r.Key)
+}
+
+// keyName is a series' benchmark and display parameters.
+func keyName(k results.SeriesKey) string {
+	n := k.Benchmark
+	if p := DisplayParams(k.Params); p != "" {
+		n += " [" + p + "]"
 	}
 	return n
+}
+
+// keyLabel is keyName with metric and hardware, for lists.
+func keyLabel(k results.SeriesKey) string {
+	s := keyName(k) + " " + k.Metric + " on " + k.Hardware
+	if k.Device != "" {
+		s += " (" + k.Device + ")"
+	}
+	return s
 }
 
 func hardwareName(r comparison.Row) string {
@@ -120,15 +135,15 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 	if len(c.Failed) > 0 {
 		b.WriteString("### Failed benchmarks\n\n")
 		for i, f := range c.Failed {
-			fmt.Fprintf(&b, "%d. %s on %s: `%s`: %s\n", i+1, EscapeMarkdown(f.Name), EscapeMarkdown(f.Hardware.Type),
-				f.Failure.Type, EscapeMarkdown(truncate(f.Failure.Message, 500)))
+			fmt.Fprintf(&b, "%d. %s on %s: %s: %s\n", i+1, EscapeMarkdown(f.Name), EscapeMarkdown(f.Hardware.Type),
+				CodeSpan(string(f.Failure.Type)), EscapeMarkdown(truncate(f.Failure.Message, 500)))
 		}
 		b.WriteString("\n")
 	}
 	if len(c.Missing) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%s not compared (present on one side only)</summary>\n\n", plural(len(c.Missing), "series", "series"))
 		for _, m := range c.Missing {
-			fmt.Fprintf(&b, "- only in %s: %s\n", m.OnlyIn, EscapeMarkdown(m.Key.String()))
+			fmt.Fprintf(&b, "- only in %s: %s\n", m.OnlyIn, EscapeMarkdown(keyLabel(m.Key)))
 		}
 		b.WriteString("\n</details>\n\n")
 	}
@@ -182,7 +197,7 @@ func Table(w io.Writer, c *comparison.Comparison) error {
 		if i == 0 {
 			fmt.Fprintln(w, "\nNot compared (one side only):")
 		}
-		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, oneLine(m.Key.String()))
+		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, oneLine(keyLabel(m.Key)))
 	}
 	return nil
 }
