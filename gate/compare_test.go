@@ -71,13 +71,6 @@ func TestCompareVerdicts(t *testing.T) {
 	}
 }
 
-// sortedCopy returns a sorted copy of values.
-func sortedCopy(values []float64) []float64 {
-	s := slices.Clone(values)
-	slices.Sort(s)
-	return s
-}
-
 func TestCompareFields(t *testing.T) {
 	t.Run("regression", func(t *testing.T) {
 		c := Compare(noisy, scaled(noisy, 1.10), SmallerIsBetter, false, DefaultPolicy)
