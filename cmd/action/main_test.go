@@ -23,6 +23,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	harness, err := filepath.Abs("../../harness/torch")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
@@ -36,6 +40,7 @@ func TestScripts(t *testing.T) {
 				e.Setenv(k, string(trimNL(out)))
 			}
 			e.Setenv("REALDATA", realdata)
+			e.Setenv("HARNESS", harness)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
