@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs benchgate's whole test suite on a fresh Debian 12 machine: installs
+# the Debian packages the tests use when they are missing (git; PyTorch for
+# the reference harness, with OpenBLAS), then runs every Go test with the
+# race detector. Needs root (or sudo) only for the install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v git >/dev/null || need+=(git)
+dpkg -s python3-torch python3-torchvision libopenblas0-pthread >/dev/null 2>&1 || need+=(python3-torch python3-torchvision libopenblas0-pthread)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "==> installing ${need[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+/usr/bin/python3 -c 'import torch, torchvision' || { echo "python3-torch is not importable by /usr/bin/python3" >&2; exit 1; }
+go test -count=1 -shuffle=on -race -timeout 30m ./...
