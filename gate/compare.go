@@ -23,9 +23,10 @@ type Comparison struct {
 	Change float64
 
 	// Shift is the Hodges–Lehmann estimate of the change, as ratio − 1: the
-	// median of all pairwise log ratios head/base (raw differences over the
-	// base median when a sample holds a zero). It always lies within
-	// [Low, High].
+	// median of all pairwise log ratios head/base (of the per-round log
+	// ratios' Walsh averages when paired; raw differences over the base
+	// median when a sample holds a zero). It always lies within [Low, High]
+	// and is the effect the severity is judged on.
 	Shift float64
 
 	// Low and High bound the change at Policy.Confidence, as ratio − 1 (see
@@ -34,16 +35,54 @@ type Comparison struct {
 	// a bounded interval, and NaN when the input is not comparable.
 	Low, High float64
 
-	// P is the two-sided p-value of the Mann–Whitney U test, computed by
-	// golang.org/x/perf/benchmath; for exact metrics without spread it is 0
-	// when the values differ and 1 when they are equal.
-	P float64
+	// Bound is the one-sided 1 − Alpha lower confidence bound of the
+	// worsening (oriented so that positive is worse), as ratio − 1: the
+	// "L" of the severity rules. NaN when the input is not comparable.
+	Bound float64
+
+	// P is the one-sided p-value of "head is worse than base" (Mann–Whitney
+	// U, or Wilcoxon signed-rank when paired); PBetter is that of "head is
+	// better". For exact metrics without spread both are 0 or 1.
+	P, PBetter float64
+
+	// TwoSidedP is benchstat's two-sided Mann–Whitney p-value for the same
+	// samples (golang.org/x/perf/benchmath), for familiarity.
+	TwoSidedP float64
+
+	// Q is the Benjamini–Hochberg q-value of P across all series of a
+	// CompareAll; Compare alone sets it to P.
+	Q float64
+
+	// Floor is the practical floor applied: max(Policy.Floor,
+	// Policy.NoiseFloor).
+	Floor float64
+
+	// CV is the coefficient of variation of one sample used for the power
+	// calculation: Policy.CV, else estimated robustly from the samples.
+	CV float64
+
+	// MDE is the minimum detectable worsening, as ratio − 1, at these
+	// sample sizes and CV with Policy.Power; NeedN is the number of samples
+	// per side (rounds when paired) needed to detect Policy.Major.
+	MDE   float64
+	NeedN int
+
+	// Paired is set when the samples were analysed as interleaved rounds.
+	Paired bool
 
 	// Better is the direction of the metric, which orients Change.
 	Better Direction
 
-	// Verdict is the decision under the Policy passed to Compare.
-	Verdict Verdict
+	// Severity grades the outcome; Verdict is its coarse form.
+	Severity Severity
+	Verdict  Verdict
+
+	// Reason says in words why the severity was given, for the reader
+	// ("lower bound +6.2% ≥ major 5%", "needs n ≥ 14 to detect 5%").
+	Reason string
+
+	// BudgetBreached is set when the head median breaks Policy.Budget.
+	BudgetBreached bool
 
 	// Warnings explain anything the reader should know about the result,
 	// such as too few samples or an exact metric whose values vary.
@@ -56,6 +95,12 @@ func (c Comparison) Worsening() float64 {
 	return orient(c.Change, c.Better)
 }
 
+// Estimate returns Shift oriented so that positive means worse: the "E" of
+// the severity rules.
+func (c Comparison) Estimate() float64 {
+	return orient(c.Shift, c.Better)
+}
+
 // orient returns change oriented so that positive means worse.
 func orient(change float64, better Direction) float64 {
 	if better == BiggerIsBetter {
@@ -65,101 +110,263 @@ func orient(change float64, better Direction) float64 {
 }
 
 // Compare compares the head samples of one series with its base samples and
-// decides a verdict under policy p (the zero Policy means DefaultPolicy).
+// grades the outcome under policy p (zero fields take their defaults).
 //
 // Samples are one value per independent run, non-negative and finite; base
 // and head are not modified. exact marks a deterministic metric (allocations,
 // binary size): when neither side varies, any difference of at least the
 // floor decides. See the package documentation for the model and the rules.
 func Compare(base, head []float64, better Direction, exact bool, p Policy) Comparison {
-	p = p.orDefault()
+	return compare(base, head, better, exact, false, p)
+}
+
+// ComparePaired is Compare for samples taken in interleaved rounds: base[i]
+// and head[i] were measured in round i. It tests the per-round log ratios
+// with the one-sided Wilcoxon signed-rank test and estimates the change by
+// their Hodges–Lehmann centre, which cancels noise shared by a round (drift,
+// a slow period of the host). When the sides differ in length, or a value is
+// zero, it warns and falls back to Compare.
+func ComparePaired(base, head []float64, better Direction, exact bool, p Policy) Comparison {
+	return compare(base, head, better, exact, true, p)
+}
+
+func compare(base, head []float64, better Direction, exact, paired bool, p Policy) Comparison {
 	c := Comparison{
 		NBase: len(base), NHead: len(head), Better: better,
 		BaseMedian: math.NaN(), HeadMedian: math.NaN(),
-		Change: math.NaN(), Shift: math.NaN(), Low: math.NaN(), High: math.NaN(),
-		P: 1, Verdict: Inconclusive,
+		Change: math.NaN(), Shift: math.NaN(), Low: math.NaN(), High: math.NaN(), Bound: math.NaN(),
+		P: 1, PBetter: 1, TwoSidedP: 1, Q: 1, CV: math.NaN(), MDE: math.NaN(),
+		Severity: SeverityInconclusive, Verdict: Inconclusive,
 	}
 	if err := p.Validate(); err != nil {
 		c.Warnings = append(c.Warnings, err.Error())
+		c.Reason = "invalid policy"
 		return c
 	}
-	if problems := checkSide("base", base); len(problems) > 0 {
-		c.Warnings = append(c.Warnings, problems...)
-	}
-	if problems := checkSide("head", head); len(problems) > 0 {
-		c.Warnings = append(c.Warnings, problems...)
-	}
+	p = p.orDefault()
+	c.Floor = p.floor()
+	c.Warnings = append(c.Warnings, checkSide("base", base)...)
+	c.Warnings = append(c.Warnings, checkSide("head", head)...)
 	if len(c.Warnings) > 0 {
+		c.Reason = "samples not comparable"
 		return c
 	}
 
 	// Note: benchmath.NewSample sorts its argument in place, so it gets
 	// copies; the caller's slices stay as they were.
-	b, h := slices.Clone(base), slices.Clone(head)
-	th := benchmath.Thresholds{CompareAlpha: p.Alpha}
-	bs, hs := benchmath.NewSample(b, &th), benchmath.NewSample(h, &th)
+	b, h := sortedCopy(base), sortedCopy(head)
 	c.BaseMedian, c.HeadMedian = median(b), median(h)
 	c.Change = ratioChange(c.HeadMedian, c.BaseMedian)
+	positive := b[0] > 0 && h[0] > 0
 
 	spread := b[0] != b[len(b)-1] || h[0] != h[len(h)-1]
 	if exact && !spread {
 		// Deterministic values: the difference is the effect, with no
 		// sampling error, whatever the number of runs.
-		c.P = 1
+		c.P, c.PBetter, c.TwoSidedP = 1, 1, 1
 		if c.BaseMedian != c.HeadMedian {
-			c.P = 0
+			c.TwoSidedP = 0
+			if orient(c.Change, better) > 0 {
+				c.P = 0
+			} else {
+				c.PBetter = 0
+			}
 		}
-		c.Shift, c.Low, c.High = c.Change, c.Change, c.Change
-		c.Verdict = decide(c, p, true)
+		c.Q = c.P
+		c.Shift, c.Low, c.High, c.Bound = c.Change, c.Change, c.Change, orient(c.Change, better)
+		c.CV, c.MDE, c.NeedN = 0, 0, 1
+		c.grade(p, true)
 		return c
 	}
 	if exact {
 		for _, s := range []struct {
 			side   string
-			sample *benchmath.Sample
-		}{{"base", bs}, {"head", hs}} {
-			for _, w := range benchmath.AssumeExact.Summary(s.sample, p.Confidence).Warnings {
-				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %v; compared with the Mann–Whitney U test instead", s.side, w))
+			sorted []float64
+		}{{"base", b}, {"head", h}} {
+			if s.sorted[0] != s.sorted[len(s.sorted)-1] {
+				c.Warnings = append(c.Warnings, fmt.Sprintf(
+					"%s: values of an exact metric vary (%v to %v); compared as a noisy metric instead",
+					s.side, s.sorted[0], s.sorted[len(s.sorted)-1]))
 			}
 		}
 	}
 
-	cmp := benchmath.AssumeNothing.Compare(bs, hs)
-	c.P = cmp.P
-	for _, w := range cmp.Warnings {
-		c.Warnings = append(c.Warnings, w.Error())
+	th := benchmath.Thresholds{CompareAlpha: 0.05}
+	c.TwoSidedP = benchmath.AssumeNothing.Compare(
+		benchmath.NewSample(slices.Clone(b), &th), benchmath.NewSample(slices.Clone(h), &th)).P
+
+	if paired {
+		switch {
+		case len(base) != len(head):
+			c.Warnings = append(c.Warnings, fmt.Sprintf(
+				"paired analysis needs as many base as head rounds (have %d and %d); compared unpaired", len(base), len(head)))
+			paired = false
+		case !positive:
+			c.Warnings = append(c.Warnings, "paired analysis needs positive values; compared unpaired")
+			paired = false
+		}
 	}
+	if paired {
+		c.comparePaired(base, head, p)
+	} else {
+		c.compareUnpaired(b, h, positive, p)
+	}
+	c.grade(p, c.reachable(p))
+	return c
+}
+
+// compareUnpaired fills the test, the interval and the power of two
+// independent samples (sorted).
+func (c *Comparison) compareUnpaired(b, h []float64, positive bool, p Policy) {
+	c.P, c.PBetter = oneSidedU(b, h, c.Better)
+	c.Q = c.P
 	iv, warning := changeInterval(b, h, c.BaseMedian, p.Confidence)
 	c.Shift, c.Low, c.High = iv.estimate, iv.low, iv.high
 	if warning != "" {
 		c.Warnings = append(c.Warnings, warning)
 	}
-	reachable := minTwoSidedP(len(b), len(h)) < p.Alpha
-	if !reachable {
-		c.Warnings = append(c.Warnings, fmt.Sprintf(
-			"n=%d+%d cannot reach p < %v: the smallest possible p is %.3g; need %d or more samples per side",
-			len(b), len(h), p.Alpha, minTwoSidedP(len(b), len(h)), samplesPerSide(p.Alpha)))
+	one, _ := changeInterval(b, h, c.BaseMedian, 1-2*p.Alpha)
+	c.Bound = one.low
+	if c.Better == BiggerIsBetter {
+		c.Bound = -one.high
 	}
-	c.Verdict = decide(c, p, reachable)
-	return c
+	var sigma float64
+	switch {
+	case p.CV > 0:
+		sigma = cvToSigma(p.CV)
+	case positive:
+		sigma = pooledSigma(logs(b), logs(h))
+	default:
+		sigma = pooledSigma(b, h) / c.BaseMedian
+	}
+	c.CV = sigmaToCV(sigma)
+	c.MDE = mde(sigma, len(b), len(h), p.Alpha, p.Power)
+	c.NeedN = samplesFor(p.Major, sigma, p.Alpha, p.Power, false, oneSidedSamplesPerSide(p.Alpha))
 }
 
-// decide applies the verdict rules of the package documentation.
-func decide(c Comparison, p Policy, reachable bool) Verdict {
+// comparePaired fills the test, the interval and the power of paired rounds
+// of positive values.
+func (c *Comparison) comparePaired(base, head []float64, p Policy) {
+	c.Paired = true
+	d := make([]float64, len(base))
+	for i := range base {
+		d[i] = math.Log(head[i]) - math.Log(base[i])
+	}
+	above, below := signedRank(d)
+	c.P, c.PBetter = above, below
+	if c.Better == BiggerIsBetter {
+		c.P, c.PBetter = below, above
+	}
+	c.Q = c.P
+	iv := walshInterval(d, p.Confidence)
+	c.Shift, c.Low, c.High = math.Expm1(iv.estimate), math.Expm1(iv.low), math.Expm1(iv.high)
+	one := walshInterval(d, 1-2*p.Alpha)
+	c.Bound = math.Expm1(one.low)
+	if c.Better == BiggerIsBetter {
+		c.Bound = -math.Expm1(one.high)
+	}
+	sigma := pooledSigma(d)
+	if p.CV > 0 {
+		sigma = math.Sqrt2 * cvToSigma(p.CV)
+	}
+	c.CV = sigmaToCV(sigma / math.Sqrt2)
+	c.MDE = mde(sigma, len(d), 0, p.Alpha, p.Power)
+	c.NeedN = samplesFor(p.Major, sigma, p.Alpha, p.Power, true, signedRankRounds(p.Alpha))
+}
+
+// reachable reports whether the sample sizes can reach p < Alpha at all, and
+// warns when they cannot.
+func (c *Comparison) reachable(p Policy) bool {
+	var minP float64
+	var need int
+	if c.Paired {
+		minP, need = math.Ldexp(1, -c.NBase), signedRankRounds(p.Alpha)
+	} else {
+		minP, need = minOneSidedP(c.NBase, c.NHead), oneSidedSamplesPerSide(p.Alpha)
+	}
+	if minP < p.Alpha {
+		return true
+	}
+	unit := "samples per side"
+	if c.Paired {
+		unit = "rounds"
+	}
+	c.Warnings = append(c.Warnings, fmt.Sprintf(
+		"insufficient samples: n=%d+%d cannot reach p < %v (the smallest possible p is %.3g); need %d or more %s",
+		c.NBase, c.NHead, p.Alpha, minP, need, unit))
+	c.NeedN = max(c.NeedN, need)
+	return false
+}
+
+// signedRankRounds returns the fewest rounds whose signed-rank test can reach
+// a one-sided p below alpha: 2⁻ⁿ < alpha.
+func signedRankRounds(alpha float64) int {
+	n := 1
+	for math.Ldexp(1, -n) >= alpha && n < 1000 {
+		n++
+	}
+	return n
+}
+
+// grade applies the severity rules of the package documentation.
+func (c *Comparison) grade(p Policy, reachable bool) {
+	defer func() { c.Verdict = c.Severity.Verdict() }()
+	e := c.Estimate()
+	if p.Budget > 0 {
+		over := c.HeadMedian > p.Budget
+		if c.Better == BiggerIsBetter {
+			over = c.HeadMedian < p.Budget
+		}
+		if over {
+			c.BudgetBreached = true
+			c.Severity = SeverityCritical
+			c.Reason = fmt.Sprintf("head median %.4g breaks the budget %.4g", c.HeadMedian, p.Budget)
+			return
+		}
+	}
 	if !reachable {
-		return Inconclusive
+		c.Severity = SeverityInconclusive
+		c.Reason = fmt.Sprintf("insufficient samples: need n ≥ %d", c.NeedN)
+		return
 	}
-	worse := c.Worsening()
-	large := worse != 0 && math.Abs(worse) >= p.Floor
+	floor := c.Floor
 	switch {
-	case c.P < p.Alpha && large && worse > 0:
-		return Regressed
-	case c.P < p.Alpha && large:
-		return Improved
-	case c.P < p.InconclusiveP && large:
-		return Inconclusive
+	case c.P < p.Alpha && e > 0 && e >= floor:
+		switch {
+		case c.Bound >= p.Critical:
+			c.Severity = SeverityCritical
+			c.Reason = fmt.Sprintf("lower bound %s ≥ critical %s", pct(c.Bound), pct(p.Critical))
+		case c.Bound >= p.Major:
+			c.Severity = SeverityMajor
+			c.Reason = fmt.Sprintf("lower bound %s ≥ major %s", pct(c.Bound), pct(p.Major))
+		case e >= p.MajorEstimate && c.P < p.MajorP:
+			c.Severity = SeverityMajor
+			c.Reason = fmt.Sprintf("estimate %s ≥ %s with p < %v", pct(e), pct(p.MajorEstimate), p.MajorP)
+		default:
+			c.Severity = SeverityMinor
+			c.Reason = fmt.Sprintf("significant and ≥ floor %s; lower bound %s < major %s", pct(floor), pct(c.Bound), pct(p.Major))
+		}
+	case c.PBetter < p.Alpha && e < 0 && -e >= floor:
+		c.Severity = SeverityImprovement
+		c.Reason = fmt.Sprintf("significantly better by ≥ floor %s", pct(floor))
+	case c.P < p.InconclusiveP && e > 0 && e >= floor:
+		c.Severity = SeverityInconclusive
+		c.Reason = fmt.Sprintf("worse by %s ≥ floor but p=%.3g is in the inconclusive band [%v, %v)", pct(e), c.P, p.Alpha, p.InconclusiveP)
+	case c.MDE > p.Major:
+		c.Severity = SeverityInconclusive
+		c.Reason = fmt.Sprintf("underpowered: detects only ≥ %s at CV %s; needs n ≥ %d to detect %s",
+			pct(c.MDE), pct(c.CV), c.NeedN, pct(p.Major))
+	default:
+		c.Severity = SeverityNone
+		if c.P < p.Alpha && e > 0 {
+			c.Reason = fmt.Sprintf("significant but under the floor %s", pct(floor))
+		}
 	}
-	return Unchanged
+}
+
+// pct formats a fraction as a signed percentage with one decimal.
+func pct(f float64) string {
+	return fmt.Sprintf("%+.1f%%", 100*f)
 }
 
 // checkSide returns one warning per value of a sample that cannot be compared
@@ -231,14 +438,4 @@ func median(sorted []float64) float64 {
 		return sorted[n/2]
 	}
 	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
-
-// samplesPerSide returns the smallest n for which n against n samples can
-// reach a two-sided p below alpha.
-func samplesPerSide(alpha float64) int {
-	n := 1
-	for minTwoSidedP(n, n) >= alpha {
-		n++
-	}
-	return n
 }

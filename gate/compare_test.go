@@ -39,7 +39,8 @@ func TestCompareVerdicts(t *testing.T) {
 		{"zero policy means default", noisy, scaled(noisy, 1.10), SmallerIsBetter, false, Policy{}, Regressed},
 		{"3 vs 3 inconclusive", noisy[:3], scaled(noisy[:3], 2), SmallerIsBetter, false, DefaultPolicy, Inconclusive},
 		{"1 vs 5 inconclusive", noisy[:1], scaled(noisy[:5], 2), SmallerIsBetter, false, DefaultPolicy, Inconclusive},
-		{"4 vs 4 can regress", noisy[:4], scaled(noisy[:4], 2), SmallerIsBetter, false, DefaultPolicy, Regressed},
+		{"4 vs 4 inconclusive at alpha 0.01", noisy[:4], scaled(noisy[:4], 2), SmallerIsBetter, false, DefaultPolicy, Inconclusive},
+		{"5 vs 5 can regress", noisy[:5], scaled(noisy[:5], 2), SmallerIsBetter, false, DefaultPolicy, Regressed},
 		{"exact equal unchanged", []float64{4096}, []float64{4096}, SmallerIsBetter, true, DefaultPolicy, Unchanged},
 		{"exact up 2% regressed with one run", []float64{1000}, []float64{1020}, SmallerIsBetter, true, DefaultPolicy, Regressed},
 		{"exact down 2% improved", []float64{1000, 1000}, []float64{980, 980, 980}, SmallerIsBetter, true, DefaultPolicy, Improved},
@@ -121,7 +122,7 @@ func TestCompareFields(t *testing.T) {
 	})
 	t.Run("exact varying warns", func(t *testing.T) {
 		c := Compare([]float64{10, 11, 10, 10}, []float64{10, 10, 10, 10}, SmallerIsBetter, true, DefaultPolicy)
-		if !hasWarning(c, "base: exact distribution expected") {
+		if !hasWarning(c, "base: values of an exact metric vary") {
 			t.Errorf("Warnings = %q; want one about the base's exact values varying", c.Warnings)
 		}
 		if hasWarning(c, "head:") {
@@ -130,11 +131,11 @@ func TestCompareFields(t *testing.T) {
 	})
 	t.Run("tiny n warns", func(t *testing.T) {
 		c := Compare([]float64{1, 2, 3}, []float64{4, 5, 6}, SmallerIsBetter, false, DefaultPolicy)
-		if !hasWarning(c, "need 4 or more samples per side") {
+		if !hasWarning(c, "need 5 or more samples per side") {
 			t.Errorf("Warnings = %q; want the sample-size warning", c.Warnings)
 		}
-		if !hasWarning(c, "need >= 4 samples to detect a difference at alpha level 0.05") {
-			t.Errorf("Warnings = %q; want benchmath's warning carried", c.Warnings)
+		if c.Severity != SeverityInconclusive || !strings.Contains(c.Reason, "insufficient samples") {
+			t.Errorf("Severity, Reason = %v, %q; want inconclusive for insufficient samples", c.Severity, c.Reason)
 		}
 		if c.Low != -1 || !math.IsInf(c.High, 1) {
 			t.Errorf("Low, High = %v, %v; want -1, +Inf (unbounded at n=3+3)", c.Low, c.High)
@@ -191,9 +192,14 @@ func TestComparePMatchesBenchmath(t *testing.T) {
 			want := benchmath.AssumeNothing.Compare(
 				benchmath.NewSample(slices.Clone(tt.base), &th),
 				benchmath.NewSample(slices.Clone(tt.head), &th)).P
-			got := Compare(tt.base, tt.head, SmallerIsBetter, false, DefaultPolicy).P
-			if got != want {
-				t.Errorf("P = %v; want benchmath's %v", got, want)
+			c := Compare(tt.base, tt.head, SmallerIsBetter, false, DefaultPolicy)
+			if c.TwoSidedP != want {
+				t.Errorf("TwoSidedP = %v; want benchmath's %v", c.TwoSidedP, want)
+			}
+			// The one-sided p of the observed direction is half the
+			// two-sided one, except at the centre of the distribution.
+			if one := min(c.P, c.PBetter); want < 1 && math.Abs(2*one-want) > 1e-9 {
+				t.Errorf("2·min(P, PBetter) = %v; want the two-sided %v", 2*one, want)
 			}
 		})
 	}

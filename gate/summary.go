@@ -14,7 +14,11 @@ type Series struct {
 	Head   []float64 // one sample per head run; not modified
 	Better Direction // which way the metric improves
 	Exact  bool      // deterministic metric (see Compare)
-	Policy Policy    // the zero Policy means DefaultPolicy
+	// Paired says the samples come from interleaved rounds: Base[i] and
+	// Head[i] were measured in round i. The series is then compared with
+	// ComparePaired.
+	Paired bool
+	Policy Policy // zero fields take their defaults
 }
 
 // Outcome is the comparison of one series.
@@ -26,12 +30,21 @@ type Outcome struct {
 // Summary is the result of comparing a set of series.
 type Summary struct {
 	// Outcomes holds one Outcome per series, sorted by Key; series with the
-	// same Key keep their input order.
+	// same Key keep their input order. Their Q fields are the
+	// Benjamini–Hochberg q-values across all outcomes.
 	Outcomes []Outcome
 
 	// Regressed, Improved, Unchanged and Inconclusive count the outcomes
 	// with each verdict.
 	Regressed, Improved, Unchanged, Inconclusive int
+
+	// Minor, Major and Critical count the regressions by severity.
+	Minor, Major, Critical int
+
+	// Worst is the most severe regression (SeverityMinor or above), else
+	// SeverityInconclusive if any series was inconclusive, else
+	// SeverityImprovement if any improved, else SeverityNone.
+	Worst Severity
 
 	// Verdict is the headline: Regressed if any series regressed, else
 	// Inconclusive if any was inconclusive, else Improved if any improved,
@@ -50,20 +63,37 @@ type Summary struct {
 	GeomeanN int
 }
 
-// CompareAll compares every series with Compare under its own policy and
-// summarises the outcomes. The result does not depend on the order of
-// series, except among series that share a Key.
+// Blocks reports whether some series' severity reaches level (see
+// Severity.Reaches): the gate's pass/fail question.
+func (s Summary) Blocks(level Severity) bool {
+	return level.IsRegression() && s.Worst.Reaches(level)
+}
+
+// CompareAll compares every series with Compare (ComparePaired when
+// Series.Paired) under its own policy, sets the Benjamini–Hochberg q-values
+// across all of them, and summarises the outcomes. The result does not
+// depend on the order of series, except among series that share a Key.
 func CompareAll(series []Series) Summary {
 	s := Summary{Outcomes: make([]Outcome, 0, len(series))}
 	for _, x := range series {
-		s.Outcomes = append(s.Outcomes, Outcome{
-			Key:        x.Key,
-			Comparison: Compare(x.Base, x.Head, x.Better, x.Exact, x.Policy),
-		})
+		cmp := Compare
+		if x.Paired {
+			cmp = ComparePaired
+		}
+		s.Outcomes = append(s.Outcomes, Outcome{Key: x.Key, Comparison: cmp(x.Base, x.Head, x.Better, x.Exact, x.Policy)})
 	}
 	slices.SortStableFunc(s.Outcomes, func(a, b Outcome) int { return strings.Compare(a.Key, b.Key) })
 
+	ps := make([]float64, len(s.Outcomes))
+	for i, o := range s.Outcomes {
+		ps[i] = o.P
+	}
+	for i, q := range QValues(ps) {
+		s.Outcomes[i].Q = q
+	}
+
 	logSum := 0.0
+	s.Worst = SeverityNone
 	for _, o := range s.Outcomes {
 		switch o.Verdict {
 		case Regressed:
@@ -75,6 +105,15 @@ func CompareAll(series []Series) Summary {
 		default:
 			s.Unchanged++
 		}
+		switch o.Severity {
+		case SeverityMinor:
+			s.Minor++
+		case SeverityMajor:
+			s.Major++
+		case SeverityCritical:
+			s.Critical++
+		}
+		s.Worst = max(s.Worst, o.Severity)
 		switch {
 		case o.BaseMedian > 0 && o.HeadMedian > 0:
 			logSum += math.Log(o.HeadMedian / o.BaseMedian)

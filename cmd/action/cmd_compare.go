@@ -17,7 +17,7 @@ import (
 
 // gateFlags are the flags that set the gate's policy.
 type gateFlags struct {
-	suite, floor, alpha string
+	suite, floor, alpha, failOn string
 }
 
 func (g *gateFlags) add(fs interface {
@@ -25,23 +25,54 @@ func (g *gateFlags) add(fs interface {
 }) {
 	fs.StringVar(&g.suite, "suite", "", "suite file whose per-metric thresholds apply (optional)")
 	fs.StringVar(&g.floor, "floor", "", "minimum practical change for every metric, e.g. 5% or 0.05 (default: the suite's, else the gate's 1%)")
-	fs.StringVar(&g.alpha, "alpha", "", "significance level for every metric, e.g. 0.05 (default: the suite's, else the gate's)")
+	fs.StringVar(&g.alpha, "alpha", "", "one-sided significance level for every metric, e.g. 0.01 (default: the suite's, else the gate's)")
+	fs.StringVar(&g.failOn, "fail-on", "major", "least regression severity that exits 1: major, minor or never (a failed benchmark always does)")
+}
+
+// thresholds reads the suite's per-metric thresholds (metric or
+// metric@hardware keys); a metric set by several benchmarks takes the last.
+func (g *gateFlags) thresholds() (comparison.Thresholds, error) {
+	th := comparison.Thresholds{}
+	if g.suite == "" {
+		return th, nil
+	}
+	s, err := config.Load(g.suite)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range s.Benchmarks {
+		for metric, t := range b.Thresholds {
+			ct := comparison.Threshold{Floor: t.Floor, Alpha: t.Alpha, Major: t.Major, Critical: t.Critical, Budget: t.Budget}
+			if t.Assume != "" {
+				exact := t.Assume == "exact"
+				ct.Exact = &exact
+			}
+			th[metric] = ct
+		}
+	}
+	return th, nil
+}
+
+// options returns the comparison options of the flags: --fail-on and the
+// suite's assume=exact overrides.
+func (g *gateFlags) options() ([]comparison.Option, error) {
+	f, err := comparison.ParseFailOn(g.failOn)
+	if err != nil {
+		return nil, fmt.Errorf("--fail-on: %w", err)
+	}
+	th, err := g.thresholds()
+	if err != nil {
+		return nil, err
+	}
+	return []comparison.Option{comparison.WithFailOn(f), comparison.WithExact(th.ExactFor())}, nil
 }
 
 // policy builds the per-series policy: gate defaults, then the suite's
 // thresholds by metric, then the flags for every metric.
 func (g *gateFlags) policy() (comparison.PolicyFunc, error) {
-	th := comparison.Thresholds{}
-	if g.suite != "" {
-		s, err := config.Load(g.suite)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range s.Benchmarks {
-			for metric, t := range b.Thresholds {
-				th[metric] = comparison.Threshold{Floor: t.Floor, Alpha: t.Alpha}
-			}
-		}
+	th, err := g.thresholds()
+	if err != nil {
+		return nil, err
 	}
 	floor, err := parseFraction("floor", g.floor)
 	if err != nil {
@@ -72,7 +103,8 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 		"Compare the candidate (--head) with the baseline (--base), series by series, and\n"+
 			"print the verdict. Each side is a results file, or a stored run named by its id\n"+
 			"(ID or ID#ATTEMPT), a commit (full or ≥ 7 characters), a ref, \"latest\" or \"latest~N\".\n"+
-			"Exit 1 when a series regressed or a candidate benchmark failed, 0 otherwise.")
+			"Exit 1 when a series' severity reaches --fail-on (major by default) or a candidate\n"+
+			"benchmark failed, 0 otherwise.")
 	base := fs.String("base", "", "the baseline: run id, commit, ref or results file (required)")
 	head := fs.String("head", "", "the candidate: run id, commit, ref or results file (required)")
 	format := fs.String("format", "table", "output format: table, markdown or json")
@@ -81,8 +113,12 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	db := dbFlags(fs)
 	var gf gateFlags
 	gf.add(fs)
+	ab := addBaselineFlags(fs)
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
+	}
+	if ab.active() {
+		return ab.compare(ctx, e, compareArgs{base: *base, head: *head, format: *format, output: *output, inFormat: *inFormat, db: *db, gate: &gf})
 	}
 	if *base == "" || *head == "" {
 		return errors.New("both --base and --head are required")
@@ -91,6 +127,10 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	policy, err := gf.policy()
+	if err != nil {
+		return err
+	}
+	opts, err := gf.options()
 	if err != nil {
 		return err
 	}
@@ -117,7 +157,7 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--head: %w", err)
 	}
-	c := comparison.Compare(bRes, hRes, bSide, hSide, policy)
+	c := comparison.Compare(bRes, hRes, bSide, hSide, policy, opts...)
 	if len(c.Rows) == 0 && len(c.Failed) == 0 {
 		return fmt.Errorf("no series in common between %q and %q", *base, *head)
 	}

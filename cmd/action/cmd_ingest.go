@@ -17,7 +17,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		"Store results produced elsewhere. Every file is read and checked before anything is\n"+
 			"written: one bad file stores nothing. Ingesting the same run (id and attempt) twice\n"+
 			"changes nothing; without --run-id the id is derived from the files' contents.")
-	format := fs.String("format", "auto", "format of the files: auto, native or go")
+	format := fs.String("format", "auto", "format of the files: "+formatNames()+" (see docs/formats.md)")
 	db := dbFlags(fs)
 	suite := fs.String("suite", "", "suite name to record with the run")
 	var rf runFlags
@@ -61,6 +61,9 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 // it. Reader warnings (e.g. malformed benchmark lines) are logged with their
 // position. It returns the raw bytes too.
 func readResultsFile(path, format string, e *env) ([]results.Result, []byte, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return readResultsDir(path, format, e)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err

@@ -67,7 +67,11 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("--head: %w", err)
 		}
-		t.Comparison = comparison.Compare(bRes, hRes, bSide, hSide, policy)
+		opts, err := gf.options()
+		if err != nil {
+			return err
+		}
+		t.Comparison = comparison.Compare(bRes, hRes, bSide, hSide, policy, opts...)
 	}
 	ext := map[string]string{"html": "html", "markdown": "md", "md": "md", "json": "json"}[*format]
 	path := *output

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/monitor"
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/store"
@@ -23,7 +24,14 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	models := fs.String("models", "", "comma list of models for the suite's matrix (default: the suite's, else bert,t5,vit,whisper)")
 	hw := fs.String("hardware", "", "comma list of hardware types for the suite's matrix (default: the suite's, else cpu)")
 	batches := fs.String("batch-sizes", "", "comma list of batch sizes for the suite's matrix (default: the suite's, else 1,2,4,8,16)")
-	outDir := fs.String("output-dir", "./benchmark_results", "directory for the benchmarks' output files")
+	outDir := fs.String("output-dir", "./benchmark_results", "directory for the benchmarks' output files and the status files (benchmark_status_latest.json)")
+	forceHW := fs.String("force-hardware", "", "comma list of hardware types to benchmark even when detection finds them unavailable")
+	allHW := fs.Bool("all-hardware", false, "benchmark the matrix on every hardware type (unavailable ones are skipped unless forced)")
+	skipDetect := fs.Bool("skip-hardware-detection", false, "do not detect hardware: run the suite's (or --hardware's) hardware as given, skip nothing")
+	resume := fs.Bool("resume", false, "resume the run recorded in --output-dir's benchmark_status_latest.json: skip the runs that succeeded, run the rest")
+	monitorInterval := fs.Duration("monitor-interval", monitor.DefaultInterval, "resource sampling interval (CPU, memory, GPUs) per benchmark; 0 turns the monitor off")
+	noRetry := fs.Bool("no-retry", false, "do not retry a benchmark once after a transient failure (busy GPU, EAGAIN, text file busy)")
+	progress := fs.String("progress", "auto", "progress display: auto (groups in GitHub Actions, a bar on a terminal), bar, groups or none")
 	var rf runFlags
 	rf.add(fs)
 	if err := parseFlags(e, fs, args); err != nil {
@@ -31,6 +39,12 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q (the suite is given with --suite)", fs.Args())
+	}
+	if err := oneOf("progress", *progress, "auto", "bar", "groups", "none"); err != nil {
+		return err
+	}
+	if *monitorInterval < 0 {
+		return fmt.Errorf("--monitor-interval: %v is negative", *monitorInterval)
 	}
 	suite, err := config.Load(*suitePath)
 	if err != nil {
@@ -40,9 +54,31 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	jobs, err := suite.Plan(config.PlanOptions{Models: parseList(*models), Hardware: parseList(*hw), BatchSizes: bs})
+	hp, err := detectHardware(ctx, *skipDetect, parseList(*forceHW))
 	if err != nil {
 		return err
+	}
+	po := config.PlanOptions{Models: parseList(*models), Hardware: parseList(*hw), BatchSizes: bs}
+	hp.planOptions(&po, *allHW)
+	jobs, err := suite.Plan(po)
+	if err != nil {
+		return err
+	}
+	jobs, skipped := hp.filter(jobs)
+	for _, s := range skipped {
+		fmt.Fprintf(e.stdout, "skipped %s: %s\n", s.Job, s.Reason)
+	}
+	if len(jobs) == 0 {
+		return fmt.Errorf("nothing to run: all %d benchmark(s) skipped for unavailable hardware", len(skipped))
+	}
+	var prev *runner.Status
+	if *resume {
+		if prev, err = runner.LatestStatus(*outDir); err != nil {
+			return fmt.Errorf("--resume: %w", err)
+		}
+		if prev == nil {
+			e.log.Warn("--resume: no status file in --output-dir; running everything", "output_dir", *outDir)
+		}
 	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return fmt.Errorf("creating --output-dir: %w", err)
@@ -55,14 +91,46 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
-	run := rf.newRun(ctx, e, suite.Name, newRunID())
-	e.log.Info("running suite", "suite", suite.Name, "jobs", len(jobs), "run", run.ID, "db", dbPath(e, *db))
+	if err := hp.record(ctx, st); err != nil {
+		return err
+	}
+	runID := newRunID()
+	if prev != nil && prev.RunID != "" {
+		runID = prev.RunID // Note: the resumed run keeps its id, so that it is stored once.
+	}
+	run := rf.newRun(ctx, e, suite.Name, runID)
+	e.log.Info("running suite", "suite", suite.Name, "jobs", len(jobs), "skipped", len(skipped), "run", run.ID, "db", dbPath(e, *db))
+	var mon *monitor.Options
+	if *monitorInterval > 0 {
+		nv, release := hp.openNVML(e.log)
+		defer release()
+		mon = &monitor.Options{Interval: *monitorInterval, NVML: nv}
+	}
+	prog, runLog := newProgress(e, *progress)
 	start := time.Now()
+	ctrs, err := newContainers(e, jobs, *outDir)
+	if err != nil {
+		return err
+	}
+	defer ctrs.Close()
+	var containerFn func(context.Context, string, []string) (runner.Backend, error)
+	if ctrs != nil {
+		containerFn = ctrs.backend
+	}
 	outcomes, err := runner.Run(ctx, jobs, runner.Options{
-		Log:       e.log,
+		Container: containerFn,
+		Log:       runLog,
 		OutputDir: *outDir,
 		Env:       runner.ScrubEnv(os.Environ()),
 		Parse:     parseOutput,
+		Monitor:   mon,
+		NoRetry:   *noRetry,
+		StatusDir: *outDir,
+		RunID:     run.ID,
+		Suite:     suite.Name,
+		Skipped:   skipped,
+		Resume:    prev,
+		Progress:  prog,
 	})
 	if err != nil {
 		return err
@@ -83,6 +151,12 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		run.ID, run.Attempt, stats.Results, stats.Failed, time.Since(start).Round(time.Millisecond), dbPath(e, *db))
 	if !stats.Inserted {
 		fmt.Fprintf(e.stdout, "note: run %s attempt %d was already stored; nothing changed\n", run.ID, run.Attempt)
+	} else if series := resourceSeries(outcomes); len(series) > 0 {
+		n, err := st.AddResourceSamples(ctx, run, series)
+		if err != nil {
+			return err
+		}
+		e.log.Info("stored resource samples", "rows", n, "results", len(series))
 	}
 	if failed > 0 {
 		return &exitCode{code: exitFailed, err: fmt.Errorf("%d benchmark(s) failed; see 'benchgate query --errors-only'", failed)}

@@ -8,6 +8,10 @@
 //	benchgate query    print the raw timing table
 //	benchgate report   write the timing report (html, markdown, json)
 //	benchgate hardware list the hardware platforms and their availability
+//	benchgate save     merge local runs into the data branch of a git remote
+//	benchgate fetch    bring the data branch's database down
+//	benchgate export   write the database's tables as Parquet, CSV or JSON
+//	benchgate prune    drop raw samples outside the retention window
 //
 // Exit codes: 0 pass; 1 regression (compare, or a failed benchmark in the
 // candidate); 2 usage or infrastructure error; 3 one or more benchmarks of
@@ -66,10 +70,16 @@ func commands() []command {
 	return []command{
 		{"run", "execute a suite and store its results", cmdRun},
 		{"ingest", "store results produced elsewhere (native JSON, go test -bench text)", cmdIngest},
+		{"import", "store a github-action-benchmark history (data.js), one run per commit", cmdImport},
 		{"compare", "compare two runs, refs or files; exit 1 on a regression", cmdCompare},
 		{"query", "print the raw timing table (the seed's query_benchmark_timings)", cmdQuery},
 		{"report", "write the timing report as html, markdown or json", cmdReport},
 		{"hardware", "list hardware platforms and whether they are available", cmdHardware},
+		{"eval", "measure the gate's false alarms and power on synthetic data", cmdEval},
+		{"save", "merge the local runs into the data branch of a git remote", cmdSave},
+		{"fetch", "bring the data branch's database down from a git remote", cmdFetch},
+		{"export", "write the database's tables as Parquet, CSV or JSON", cmdExport},
+		{"prune", "drop raw samples outside the retention window", cmdPrune},
 		{"version", "print the version", cmdVersion},
 	}
 }

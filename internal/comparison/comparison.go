@@ -5,6 +5,7 @@
 package comparison
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/benchgate/benchgate/gate"
@@ -42,42 +43,105 @@ type Comparison struct {
 	Missing    []Missing
 	Failed     []results.Result // failures on the head side
 	Summary    gate.Summary
+	// FailOn is the least severity that fails the gate.
+	FailOn FailOn
 }
 
-// Regressed reports whether the head should fail the gate: a regressed series
-// or a failed benchmark.
+// Regressed reports whether the head fails the gate: a series whose severity
+// reaches FailOn (major by default), or a failed benchmark.
 func (c *Comparison) Regressed() bool {
-	return c.Summary.Regressed > 0 || len(c.Failed) > 0
+	return c.Summary.Blocks(c.FailOn.Severity()) || len(c.Failed) > 0
 }
 
 // PolicyFunc chooses the gate policy of a series.
 type PolicyFunc func(key results.SeriesKey) gate.Policy
 
-// Thresholds maps a metric name to its floor and alpha overrides.
+// Thresholds maps a metric name to its overrides. A key may name the
+// hardware too, "metric@hardware" (e.g. "latency_p99@cuda"): it applies on
+// that hardware only, after the plain metric's entry.
 type Thresholds map[string]Threshold
 
 // Threshold overrides parts of the default policy for one metric; nil fields
 // keep the default.
 type Threshold struct {
-	Floor *float64
-	Alpha *float64
+	Floor    *float64
+	Alpha    *float64
+	Major    *float64 // lower-bound threshold of a major regression
+	Critical *float64 // lower-bound threshold of a critical regression
+	Budget   *float64 // absolute limit on the head median, in the metric's unit
+	// Exact overrides whether the metric is deterministic (assume=exact);
+	// nil keeps what the results say.
+	Exact *bool
 }
 
-// PolicyFor returns a PolicyFunc that starts from def and applies t by metric.
+// apply returns p with th's overrides.
+func (th Threshold) apply(p gate.Policy) gate.Policy {
+	set := func(dst *float64, v *float64) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&p.Floor, th.Floor)
+	set(&p.Alpha, th.Alpha)
+	set(&p.Major, th.Major)
+	set(&p.Critical, th.Critical)
+	set(&p.Budget, th.Budget)
+	return p
+}
+
+// lookup returns the entries of t that apply to key: the metric's, then the
+// metric-on-hardware's.
+func (t Thresholds) lookup(key results.SeriesKey) []Threshold {
+	var out []Threshold
+	for _, k := range []string{key.Metric, key.Metric + "@" + key.Hardware} {
+		if th, ok := t[k]; ok {
+			out = append(out, th)
+		}
+	}
+	return out
+}
+
+// PolicyFor returns a PolicyFunc that starts from def and applies t by metric,
+// then by metric and hardware.
 func (t Thresholds) PolicyFor(def gate.Policy) PolicyFunc {
 	return func(key results.SeriesKey) gate.Policy {
 		p := def
-		if th, ok := t[key.Metric]; ok {
-			if th.Floor != nil {
-				p.Floor = *th.Floor
-			}
-			if th.Alpha != nil {
-				p.Alpha = *th.Alpha
-			}
+		for _, th := range t.lookup(key) {
+			p = th.apply(p)
 		}
 		return p
 	}
 }
+
+// ExactFor returns an ExactFunc from the Exact overrides of t.
+func (t Thresholds) ExactFor() ExactFunc {
+	return func(key results.SeriesKey, exact bool) bool {
+		for _, th := range t.lookup(key) {
+			if th.Exact != nil {
+				exact = *th.Exact
+			}
+		}
+		return exact
+	}
+}
+
+// ExactFunc decides whether a series is compared as a deterministic metric,
+// given what its results say.
+type ExactFunc func(key results.SeriesKey, exact bool) bool
+
+// Option adjusts a comparison.
+type Option func(*options)
+
+type options struct {
+	failOn FailOn
+	exact  ExactFunc
+}
+
+// WithFailOn sets the least severity that fails the gate.
+func WithFailOn(f FailOn) Option { return func(o *options) { o.failOn = f } }
+
+// WithExact lets f decide which series are deterministic (assume=exact).
+func WithExact(f ExactFunc) Option { return func(o *options) { o.exact = f } }
 
 type entry struct {
 	unit   string
@@ -110,11 +174,16 @@ func index(rs []results.Result, runner string) map[results.SeriesKey]*entry {
 // Compare pairs base and head by series key and compares every pair with the
 // policy policy chooses. Runner labels are not part of the pairing here: both
 // sides are given explicitly by the caller.
-func Compare(base, head []results.Result, baseSide, headSide Side, policy PolicyFunc) *Comparison {
+func Compare(base, head []results.Result, baseSide, headSide Side, policy PolicyFunc, opts ...Option) *Comparison {
+	var opt options
+	for _, f := range opts {
+		f(&opt)
+	}
 	b, h := index(base, ""), index(head, "")
-	c := &Comparison{Base: baseSide, Head: headSide}
+	c := &Comparison{Base: baseSide, Head: headSide, FailOn: opt.failOn}
 	var series []gate.Series
 	rowOf := map[string]results.SeriesKey{}
+	mismatch := map[string]string{}
 	for k, he := range h {
 		be, ok := b[k]
 		if !ok {
@@ -123,10 +192,20 @@ func Compare(base, head []results.Result, baseSide, headSide Side, policy Policy
 		}
 		ks := k.String()
 		rowOf[ks] = k
-		series = append(series, gate.Series{
-			Key: ks, Base: be.vals, Head: he.vals,
-			Better: he.better, Exact: he.exact || be.exact, Policy: policy(k),
-		})
+		exact := he.exact || be.exact
+		if opt.exact != nil {
+			exact = opt.exact(k, exact)
+		}
+		s := gate.Series{Key: ks, Base: be.vals, Head: he.vals, Better: he.better, Exact: exact, Policy: policy(k)}
+		if be.unit != he.unit || be.better != he.better {
+			// Note: readers normalise units, so a mismatch means the two
+			// sides measured different things; comparing them would be
+			// meaningless. The gate gets no samples and says why.
+			s.Base, s.Head = nil, nil
+			mismatch[ks] = fmt.Sprintf("units differ: base %q (%v is better), head %q (%v is better); not compared",
+				be.unit, be.better, he.unit, he.better)
+		}
+		series = append(series, s)
 	}
 	for k := range b {
 		if _, ok := h[k]; !ok {
@@ -138,7 +217,15 @@ func Compare(base, head []results.Result, baseSide, headSide Side, policy Policy
 	for _, o := range c.Summary.Outcomes {
 		k := rowOf[o.Key]
 		e := h[k]
-		c.Rows = append(c.Rows, Row{Key: k, Unit: e.unit, Better: e.better, Exact: e.exact, Comparison: o.Comparison})
+		if w, ok := mismatch[o.Key]; ok {
+			o.Warnings = append([]string{w}, o.Warnings...)
+			o.Reason = "units differ"
+		}
+		exact := e.exact || b[k].exact
+		if opt.exact != nil {
+			exact = opt.exact(k, exact)
+		}
+		c.Rows = append(c.Rows, Row{Key: k, Unit: e.unit, Better: e.better, Exact: exact, Comparison: o.Comparison})
 	}
 	for _, r := range head {
 		if r.Failure != nil {

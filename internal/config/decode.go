@@ -17,10 +17,10 @@ import (
 // The keys each mapping accepts, sorted for error messages.
 var (
 	suiteKeys     = []string{"benchmarks", "defaults", "matrix", "name", "version"}
-	defaultsKeys  = []string{"env", "format", "repetitions", "shell", "thresholds", "timeout", "workdir"}
-	benchmarkKeys = []string{"command", "env", "format", "name", "repetitions", "shell", "thresholds", "timeout", "workdir"}
-	matrixKeys    = []string{"batch-sizes", "command", "env", "format", "hardware", "models", "name", "repetitions", "shell", "small-models", "thresholds", "timeout", "workdir"}
-	thresholdKeys = []string{"alpha", "floor"}
+	defaultsKeys  = []string{"env", "format", "gpus", "image", "repetitions", "shell", "thresholds", "timeout", "workdir"}
+	benchmarkKeys = []string{"command", "env", "format", "gpus", "image", "name", "repetitions", "shell", "thresholds", "timeout", "workdir"}
+	matrixKeys    = []string{"batch-sizes", "command", "env", "format", "gpus", "hardware", "image", "models", "name", "repetitions", "shell", "small-models", "thresholds", "timeout", "workdir"}
+	thresholdKeys = []string{"alpha", "assume", "budget", "critical", "floor", "major"}
 )
 
 // yamlLineErr matches the location prefix of go-yaml's syntax errors.
@@ -63,6 +63,8 @@ type fields struct {
 	timeout     *time.Duration
 	shell       *string
 	workdir     *string
+	image       *string
+	gpus        []string
 	env         map[string]string
 	thresholds  map[string]Threshold
 
@@ -242,6 +244,16 @@ func (d *decoder) fields(n *yaml.Node, path string, allowed []string) *fields {
 					f.workdir = &s
 				}
 			}
+		case "image":
+			if s, ok := d.str(v, path); ok {
+				if strings.TrimSpace(s) == "" || strings.ContainsAny(s, " \t\n") {
+					d.errorf(v, path, "invalid image %q (want a reference such as registry/name:tag or name@sha256:…)", s)
+				} else {
+					f.image = &s
+				}
+			}
+		case "gpus":
+			f.gpus = d.gpus(v, path)
 		case "env":
 			f.env = d.env(v, path)
 		case "thresholds":
@@ -285,6 +297,8 @@ func (d *decoder) benchmark(def, f *fields, isMatrix bool) (Benchmark, bool) {
 		Repetitions: pick(f.repetitions, def.repetitions, DefaultRepetitions),
 		Timeout:     pick(f.timeout, def.timeout, DefaultTimeout),
 		Shell:       pick(f.shell, def.shell, ""),
+		Image:       pick(f.image, def.image, ""),
+		GPUs:        pickList(f.gpus, def.gpus),
 		Env:         map[string]string{},
 		Thresholds:  map[string]Threshold{},
 	}
@@ -318,6 +332,18 @@ func (d *decoder) benchmark(def, f *fields, isMatrix bool) (Benchmark, bool) {
 		}
 		if v.Alpha != nil {
 			t.Alpha = v.Alpha
+		}
+		if v.Major != nil {
+			t.Major = v.Major
+		}
+		if v.Critical != nil {
+			t.Critical = v.Critical
+		}
+		if v.Budget != nil {
+			t.Budget = v.Budget
+		}
+		if v.Assume != "" {
+			t.Assume = v.Assume
 		}
 		b.Thresholds[k] = t
 	}
@@ -444,6 +470,16 @@ func (d *decoder) thresholds(n *yaml.Node, path string) map[string]Threshold {
 		}
 		var t Threshold
 		d.mapping(v, p, thresholdKeys, func(key string, v *yaml.Node, p string) {
+			if key == "assume" {
+				if a, ok := d.str(v, p); ok {
+					if a != "exact" && a != "nothing" {
+						d.errorf(v, p, "assume must be exact or nothing, got %q", a)
+						return
+					}
+					t.Assume = a
+				}
+				return
+			}
 			x, ok := d.fraction(v, p)
 			if !ok {
 				return
@@ -461,6 +497,19 @@ func (d *decoder) thresholds(n *yaml.Node, path string) map[string]Threshold {
 					return
 				}
 				t.Alpha = &x
+			case "major", "critical", "budget":
+				if x <= 0 {
+					d.errorf(v, p, "%s must be above 0, got %g", key, x)
+					return
+				}
+				switch key {
+				case "major":
+					t.Major = &x
+				case "critical":
+					t.Critical = &x
+				default:
+					t.Budget = &x
+				}
 			}
 		})
 		out[metric] = t
@@ -812,4 +861,40 @@ func (d *decoder) fraction(n *yaml.Node, path string) (float64, bool) {
 		return bad()
 	}
 	return x * scale, true
+}
+
+// gpus decodes "gpus": "all", or a list of device indexes or UUIDs.
+func (d *decoder) gpus(v *yaml.Node, path string) []string {
+	if v.Kind == yaml.ScalarNode {
+		if s, ok := d.str(v, path); ok {
+			if s != "all" {
+				d.errorf(v, path, `gpus: want "all" or a list of device indexes or UUIDs, got %q`, s)
+				return nil
+			}
+			return []string{"all"}
+		}
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		d.errorf(v, path, `gpus: want "all" or a non-empty list of device indexes or UUIDs`)
+		return nil
+	}
+	var out []string
+	for i, e := range v.Content {
+		var s string
+		if e.Kind != yaml.ScalarNode || e.Decode(&s) != nil || strings.TrimSpace(s) == "" || strings.Contains(s, ",") {
+			d.errorf(e, fmt.Sprintf("%s[%d]", path, i), "want a device index or UUID")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// pickList returns the first non-nil list.
+func pickList(a, b []string) []string {
+	if a != nil {
+		return a
+	}
+	return b
 }

@@ -54,9 +54,9 @@ benchmarks:
 `,
 			want: []string{
 				"benchgate.yml:1: versoin: unknown key (allowed: benchmarks, defaults, matrix, name, version)",
-				"benchgate.yml:3: defaults.timout: unknown key (allowed: env, format, repetitions, shell, thresholds, timeout, workdir)",
-				"benchgate.yml:5: matrix.model: unknown key (allowed: batch-sizes, command, env, format, hardware, models, name, repetitions, shell, small-models, thresholds, timeout, workdir)",
-				"benchgate.yml:10: benchmarks[0].thresholds.sec/op.flor: unknown key (allowed: alpha, floor)",
+				"benchgate.yml:3: defaults.timout: unknown key (allowed: env, format, gpus, image, repetitions, shell, thresholds, timeout, workdir)",
+				"benchgate.yml:5: matrix.model: unknown key (allowed: batch-sizes, command, env, format, gpus, hardware, image, models, name, repetitions, shell, small-models, thresholds, timeout, workdir)",
+				"benchgate.yml:10: benchmarks[0].thresholds.sec/op.flor: unknown key (allowed: alpha, assume, budget, critical, floor, major)",
 			},
 		},
 		{
@@ -112,7 +112,7 @@ benchmarks:
 `,
 			want: []string{
 				`benchgate.yml:1: version: unsupported version 2 (this benchgate reads version 1)`,
-				`benchgate.yml:3: defaults.format: unknown format "json" (want auto, native or go)`,
+				`benchgate.yml:3: defaults.format: unknown format "json" (want one of: auto, native, go, gab, gab-smaller, gab-bigger, gab-data-js, pytest, googlebench, hyperfine, criterion)`,
 				`benchgate.yml:4: defaults.shell: unknown shell "zsh" (want "" for argv or "bash")`,
 				`benchgate.yml:5: defaults.repetitions: repetitions must be at least 1, got 0`,
 				`benchgate.yml:7: matrix.models: empty list: want at least one model`,

@@ -52,6 +52,13 @@ type Benchmark struct {
 	Env map[string]string
 	// Thresholds are per metric name; never nil.
 	Thresholds map[string]Threshold
+	// Image, when set, runs the command in a sibling container of that
+	// image on the local Docker engine, with the working directory's
+	// workspace mounted (see runner.ContainerBackend).
+	Image string
+	// GPUs are requested for containers of jobs on cuda hardware: ["all"]
+	// (the default when nil) or device indexes or UUIDs.
+	GPUs []string
 	// Matrix is nil for a plain benchmark.
 	Matrix *MatrixInfo
 }
@@ -63,6 +70,15 @@ type Threshold struct {
 	Floor *float64
 	// Alpha is the significance level, 0 < Alpha < 1.
 	Alpha *float64
+	// Major and Critical are the severity thresholds on the lower
+	// confidence bound of the worsening, as fractions ("5%").
+	Major, Critical *float64
+	// Budget is an absolute limit on the head's median in the metric's
+	// base unit (seconds, bytes, items/s): breaking it is critical.
+	Budget *float64
+	// Assume is "exact" for a deterministic metric, "nothing" for a noisy
+	// one, "" to keep what the result says.
+	Assume string
 }
 
 // MatrixInfo is what the file says about the matrix's dimensions.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,6 +128,27 @@ benchmarks:
 			},
 		},
 		{
+			name: "severity thresholds, budgets and assume",
+			yaml: `defaults:
+  thresholds:
+    latency_p99: {major: 10%, critical: 0.3, budget: 0.02}
+benchmarks:
+  - name: a
+    command: [x]
+    thresholds: {"latency_p99@cuda": {budget: 0.015}, allocs/op: {assume: exact}, latency_p99: {major: 8%}}
+`,
+			check: func(t *testing.T, s *Suite) {
+				want := map[string]Threshold{
+					"latency_p99":      {Major: ptr(0.08), Critical: ptr(0.3), Budget: ptr(0.02)},
+					"latency_p99@cuda": {Budget: ptr(0.015)},
+					"allocs/op":        {Assume: "exact"},
+				}
+				if got := s.Benchmarks[0].Thresholds; !reflect.DeepEqual(got, want) {
+					t.Errorf("Thresholds: got %+v; want %+v", got, want)
+				}
+			},
+		},
+		{
 			name: "durations",
 			yaml: `benchmarks:
   - {name: a, command: [x], timeout: "10m"}
@@ -218,5 +240,34 @@ func TestLoadMissing(t *testing.T) {
 	_, err := Load(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Load(%s): got %v; want a not-exist error", path, err)
+	}
+}
+
+func TestImageAndGPUs(t *testing.T) {
+	s, err := Parse([]byte(`version: 1
+defaults:
+  image: ghcr.io/acme/bench:1
+benchmarks:
+  - name: a
+    command: [echo]
+  - name: b
+    command: [echo]
+    image: local/other@sha256:abc
+    gpus: [0, GPU-1234]
+`), "benchgate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Benchmarks[0].Image; got != "ghcr.io/acme/bench:1" {
+		t.Errorf("a: got image %q; want the default", got)
+	}
+	if got := s.Benchmarks[1]; got.Image != "local/other@sha256:abc" || len(got.GPUs) != 2 || got.GPUs[1] != "GPU-1234" {
+		t.Errorf("b: got image %q gpus %v; want its own image and two GPUs", got.Image, got.GPUs)
+	}
+	_, err = Parse([]byte("version: 1\nbenchmarks:\n  - name: a\n    command: [echo]\n    image: \"\"\n    gpus: some\n"), "benchgate.yml")
+	for _, want := range []string{"benchgate.yml:5: benchmarks[0].image", "benchgate.yml:6: benchmarks[0].gpus"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v; want an error containing %q", err, want)
+		}
 	}
 }

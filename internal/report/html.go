@@ -38,6 +38,9 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"isRegressed": func(v gate.Verdict) bool { return v == gate.Regressed },
 	"isImproved":  func(v gate.Verdict) bool { return v == gate.Improved },
 	"regressedC":  func(c *comparison.Comparison) bool { return c.Regressed() },
+	"pq":          pq,
+	"note":        note,
+	"severity":    severityText,
 }).ParseFS(templates, "templates/report.html.tmpl"))
 
 // heatBucket maps a ratio to the best cell (1 = best) to a CSS class h0–h4.

@@ -94,7 +94,7 @@ func TestMarkdownEscapesUntrustedText(t *testing.T) {
 			t.Errorf("verdict contains %q unescaped", bad)
 		}
 	}
-	if !strings.Contains(out, "**regressed**") || !strings.Contains(out, "FAIL") {
+	if !strings.Contains(out, "**regressed (critical)**") || !strings.Contains(out, "FAIL") {
 		t.Errorf("verdict does not flag the regression:\n%s", out)
 	}
 }

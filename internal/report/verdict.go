@@ -18,7 +18,16 @@ func Headline(c *comparison.Comparison) string {
 	s := c.Summary
 	var parts []string
 	if s.Regressed > 0 {
-		parts = append(parts, plural(s.Regressed, "regression", "regressions"))
+		var bySeverity []string
+		for _, x := range []struct {
+			n    int
+			name string
+		}{{s.Critical, "critical"}, {s.Major, "major"}, {s.Minor, "minor"}} {
+			if x.n > 0 {
+				bySeverity = append(bySeverity, fmt.Sprintf("%d %s", x.n, x.name))
+			}
+		}
+		parts = append(parts, plural(s.Regressed, "regression", "regressions")+" ("+strings.Join(bySeverity, ", ")+")")
 	}
 	if n := len(c.Failed); n > 0 {
 		parts = append(parts, plural(n, "failed benchmark", "failed benchmarks"))
@@ -117,7 +126,7 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 	fmt.Fprintf(&b, "Baseline: %s → candidate: %s.\n\n", EscapeMarkdown(sideLabel(c.Base)), EscapeMarkdown(sideLabel(c.Head)))
 	var changed, same []comparison.Row
 	for _, r := range c.Rows {
-		if r.Verdict == gate.Unchanged {
+		if r.Severity == gate.SeverityNone {
 			same = append(same, r)
 		} else {
 			changed = append(changed, r)
@@ -155,34 +164,67 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 }
 
 func writeRows(b *strings.Builder, rows []comparison.Row) {
-	b.WriteString("| Series | Metric | Hardware | Base | Head | Change (CI) | p | n | Verdict |\n")
-	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| Series | Metric | Hardware | Base | Head | Change (CI) | p (q) | n | Severity | Note |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n",
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d/%d | %s | %s |\n",
 			EscapeMarkdown(seriesName(r)), EscapeMarkdown(r.Key.Metric), EscapeMarkdown(hardwareName(r)),
 			EscapeMarkdown(FormatValue(r.BaseMedian, r.Unit)), EscapeMarkdown(FormatValue(r.HeadMedian, r.Unit)),
-			EscapeMarkdown(interval(r)), EscapeMarkdown(FormatP(r.P)), r.NBase, r.NHead, verdictCell(r))
+			EscapeMarkdown(interval(r)), EscapeMarkdown(pq(r)), r.NBase, r.NHead, severityCell(r), EscapeMarkdown(note(r)))
 	}
 }
 
-func verdictCell(r comparison.Row) string {
-	switch r.Verdict {
-	case gate.Regressed:
-		return "**regressed**"
-	case gate.Improved:
-		return "improved"
+// severityCell renders the severity in Markdown, blocking ones in bold.
+func severityCell(r comparison.Row) string {
+	if r.Severity.Reaches(gate.SeverityMajor) {
+		return "**" + severityText(r) + "**"
+	}
+	return severityText(r)
+}
+
+// severityText names the verdict and, for a regression, its severity:
+// "regressed (major)", "improved", "inconclusive", "unchanged".
+func severityText(r comparison.Row) string {
+	if r.Severity.IsRegression() {
+		return "regressed (" + r.Severity.String() + ")"
 	}
 	return r.Verdict.String()
+}
+
+// pq renders the one-sided p-value of the direction shown (better for an
+// improvement, worse otherwise) and, for the worse direction, the
+// Benjamini–Hochberg q-value across the run's series.
+func pq(r comparison.Row) string {
+	if r.Severity == gate.SeverityImprovement {
+		return FormatP(r.PBetter)
+	}
+	if math.IsNaN(r.Q) || r.Q == r.P {
+		return FormatP(r.P)
+	}
+	return FormatP(r.P) + " (" + FormatP(r.Q) + ")"
+}
+
+// note explains a row: why it got its severity, or for a pass the minimum
+// detectable effect and, when that is above the major threshold, the
+// samples needed.
+func note(r comparison.Row) string {
+	if r.Severity != gate.SeverityNone || r.Reason != "" {
+		return r.Reason
+	}
+	if math.IsNaN(r.MDE) || math.IsInf(r.MDE, 0) || r.Exact {
+		return ""
+	}
+	return fmt.Sprintf("MDE %s at n=%d", FormatChange(r.MDE), min(r.NBase, r.NHead))
 }
 
 // Table writes the verdict as an aligned plain-text table for terminals.
 func Table(w io.Writer, c *comparison.Comparison) error {
 	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", Headline(c), sideLabel(c.Base), sideLabel(c.Head))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP\tN\tVERDICT")
+	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP (Q)\tN\tSEVERITY\tNOTE")
 	for _, r := range c.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\n", oneLine(seriesName(r)), oneLine(r.Key.Metric), oneLine(hardwareName(r)),
-			FormatValue(r.BaseMedian, r.Unit), FormatValue(r.HeadMedian, r.Unit), interval(r), FormatP(r.P), r.NBase, r.NHead, r.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", oneLine(seriesName(r)), oneLine(r.Key.Metric), oneLine(hardwareName(r)),
+			FormatValue(r.BaseMedian, r.Unit), FormatValue(r.HeadMedian, r.Unit), interval(r), pq(r), r.NBase, r.NHead, severityText(r), oneLine(note(r)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -242,9 +284,17 @@ type JSONSeries struct {
 	Low        *float64 `json:"change_low"`
 	High       *float64 `json:"change_high"`
 	P          *float64 `json:"p"`
+	PBetter    *float64 `json:"p_better"`
+	TwoSidedP  *float64 `json:"p_two_sided"`
+	Q          *float64 `json:"q"`
+	Bound      *float64 `json:"worsening_lower_bound"`
+	MDE        *float64 `json:"mde"`
+	NeedN      int      `json:"needs_n"`
 	NBase      int      `json:"n_base"`
 	NHead      int      `json:"n_head"`
 	Verdict    string   `json:"verdict"`
+	Severity   string   `json:"severity"`
+	Reason     string   `json:"reason,omitempty"`
 	Warnings   []string `json:"warnings,omitempty"`
 }
 
@@ -284,7 +334,9 @@ func Verdict(c *comparison.Comparison) JSONVerdict {
 			Benchmark: r.Key.Benchmark, Params: r.Key.Params, Metric: r.Key.Metric, Unit: r.Unit, Better: r.Better.String(),
 			Hardware: r.Key.Hardware, Device: r.Key.Device, BaseMedian: r.BaseMedian, HeadMedian: r.HeadMedian,
 			Change: finite(r.Change), Low: finite(r.Low), High: finite(r.High), P: finite(r.P),
-			NBase: r.NBase, NHead: r.NHead, Verdict: r.Verdict.String(), Warnings: r.Warnings,
+			PBetter: finite(r.PBetter), TwoSidedP: finite(r.TwoSidedP), Q: finite(r.Q), Bound: finite(r.Bound),
+			MDE: finite(r.MDE), NeedN: r.NeedN, NBase: r.NBase, NHead: r.NHead, Verdict: r.Verdict.String(),
+			Severity: r.Severity.String(), Reason: r.Reason, Warnings: r.Warnings,
 		})
 	}
 	for _, f := range c.Failed {

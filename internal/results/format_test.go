@@ -25,7 +25,7 @@ func TestParseFormat(t *testing.T) {
 		{"go-bench", FormatGoBench, false},
 		{"GO-BENCH", FormatGoBench, false},
 		{"json", "", true},
-		{"pytest", "", true},
+		{"csv", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -33,7 +33,7 @@ func TestParseFormat(t *testing.T) {
 			if got != tt.want || (err != nil) != tt.wantErr {
 				t.Errorf("got ParseFormat(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
 			}
-			if err != nil && !strings.Contains(err.Error(), "want auto, native or go") {
+			if err != nil && !strings.Contains(err.Error(), "want one of: auto, native, go, gab") {
 				t.Errorf("got error %q; want it to list the formats", err)
 			}
 		})

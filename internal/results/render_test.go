@@ -39,6 +39,9 @@ func render(out ReadOutput) string {
 			}
 			b.WriteString("\n")
 		}
+		if f := r.Failure; f != nil {
+			fmt.Fprintf(&b, "  failure: %s exit=%d: %s\n", f.Type, f.ExitCode, f.Message)
+		}
 		for _, m := range r.Metrics {
 			exact := ""
 			if m.Exact {

@@ -39,6 +39,11 @@ type Metric struct {
 	Better  Direction // which way is an improvement
 	Exact   bool      // deterministic metric (allocs/op, binary size): any difference is real
 	Samples []float64 // one value per repetition; never NaN, Inf or negative
+	// Rounds, when set, has one entry per sample: the round (from 1) of the
+	// same-runner A/B mode in which the sample was measured, so that base
+	// and head samples of the same round can be paired. It is not part of
+	// the series identity; nil outside that mode.
+	Rounds []int `json:",omitempty"`
 }
 
 // Model describes the ML model a result measured, when there is one.

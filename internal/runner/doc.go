@@ -23,6 +23,21 @@
 // repetition, in plan order, so that slow drift of the machine spreads over
 // all benchmarks instead of biasing the last ones. Nothing runs concurrently.
 //
-// Dependencies: only the standard library (os/exec, syscall for process
-// groups) and benchgate's config and results packages.
+// Around each run, as Options asks:
+//
+//   - a failure classified as transient (see transient) is retried once;
+//   - package monitor samples the process tree and GPUs, and the measured
+//     peak memory, power, energy and items per joule are added to a
+//     single-result run's result when the harness did not report them;
+//   - the status files benchmark_status_<timestamp>.json and
+//     benchmark_status_latest.json are rewritten atomically after every run
+//     (Status); Options.Resume takes successful runs of an earlier status
+//     instead of running them again;
+//   - a Progress is told about each run: a terminal bar with ETA (Bar) or
+//     GitHub Actions log groups (Groups).
+//
+// Dependencies: the standard library (os/exec, syscall for process groups),
+// benchgate's config, results and monitor packages, and
+// github.com/schollz/progressbar/v3 for the terminal bar (rate, ETA,
+// terminal width handled; widely used and maintained).
 package runner

@@ -42,6 +42,12 @@ type ExecResult struct {
 	Canceled bool
 	// StartErr is set when the process could not be started.
 	StartErr error
+	// UserTime and SystemTime are the CPU time of the process and of the
+	// descendants it waited for; MaxRSSBytes is the kernel's maximum
+	// resident set size of the process (wait4's rusage). Zero when the
+	// process did not start.
+	UserTime, SystemTime time.Duration
+	MaxRSSBytes          int64
 }
 
 // Exec runs one process and waits for it. argv is run directly; with shell
@@ -58,6 +64,27 @@ type ExecResult struct {
 // output pipes open beyond a short delay. stdin is /dev/null. maxOutput caps
 // each stream (≤ 0: DefaultMaxOutput).
 func Exec(ctx context.Context, argv []string, shell string, dir string, env []string, timeout time.Duration, maxOutput int) ExecResult {
+	return Command{Argv: argv, Shell: shell, Dir: dir, Env: env, Timeout: timeout, MaxOutput: maxOutput}.Run(ctx)
+}
+
+// Command is one process to run, the arguments of [Exec] as a struct, with a
+// hook that sees the process start.
+type Command struct {
+	Argv      []string
+	Shell     string // "" or "bash"
+	Dir       string
+	Env       []string
+	Timeout   time.Duration
+	MaxOutput int
+	// Started, when set, is called with the process id right after the
+	// process started and before Run waits for it (e.g. to start a
+	// resource monitor). It must not block.
+	Started func(pid int)
+}
+
+// Run runs the command as [Exec] describes and waits for it.
+func (c Command) Run(ctx context.Context) ExecResult {
+	argv, shell, dir, env, timeout, maxOutput := c.Argv, c.Shell, c.Dir, c.Env, c.Timeout, c.MaxOutput
 	res := ExecResult{ExitCode: -1}
 	switch {
 	case shell == "bash" && len(argv) != 1:
@@ -116,6 +143,9 @@ func Exec(ctx context.Context, argv []string, shell string, dir string, env []st
 		return res
 	}
 	pgid := cmd.Process.Pid
+	if c.Started != nil {
+		c.Started(pgid)
+	}
 
 	stdout, stderr := newCapture(maxOutput), newCapture(maxOutput)
 	var wg sync.WaitGroup
@@ -164,6 +194,10 @@ func Exec(ctx context.Context, argv []string, shell string, dir string, env []st
 
 	res.Stdout, res.StdoutTruncated = stdout.bytes(), stdout.truncated()
 	res.Stderr, res.StderrTruncated = stderr.bytes(), stderr.truncated()
+	res.UserTime, res.SystemTime = cmd.ProcessState.UserTime(), cmd.ProcessState.SystemTime()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.MaxRSSBytes = int64(ru.Maxrss) << 10 // Linux reports KiB
+	}
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		res.Signal = ws.Signal()
 	}

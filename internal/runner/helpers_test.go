@@ -15,7 +15,7 @@ import (
 )
 
 // planJobs parses a suite file and plans it: the real config package.
-func planJobs(t *testing.T, suite string) []config.Job {
+func planJobs(t testing.TB, suite string) []config.Job {
 	t.Helper()
 	s, err := config.Parse([]byte(suite), "benchgate.yml")
 	if err != nil {

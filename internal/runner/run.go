@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/monitor"
 	"github.com/benchgate/benchgate/internal/results"
 )
 
@@ -40,6 +41,44 @@ type Options struct {
 	// recovered as an unexpected error. Parse is required; the results it
 	// returns must each pass Result.Validate.
 	Parse func(job config.Job, data []byte, source string) ([]results.Result, error)
+
+	// Monitor, when set, samples every run's process tree (and GPUs, with
+	// Monitor.NVML) with package monitor; the report is in
+	// Outcome.Resources and its measurements are added to the run's result
+	// (see derive). Monitor.GPUs defaults to the job's
+	// CUDA_VISIBLE_DEVICES when that lists indexes.
+	Monitor *monitor.Options
+	// NoRetry turns off the single retry of a failure classified as
+	// transient (see transient).
+	NoRetry bool
+	// StatusDir, when set, receives benchmark_status_<timestamp>.json and
+	// benchmark_status_latest.json after every run (see Status), and the
+	// stdout of each successful run of a job without {output} is saved in
+	// the output directory as <job>-r<repetition>.stdout, so that Resume
+	// can parse it again.
+	StatusDir string
+	// RunID and Suite name the run in the status files.
+	RunID, Suite string
+	// Skipped lists jobs the caller left out, for the status files.
+	Skipped []Skipped
+	// Resume is an earlier status: a run it records as successful, with the
+	// same job name, repetition and command and an output file still
+	// present, is not run again; its output is parsed again instead (and
+	// its resource summary applied), giving an Outcome with Resumed set.
+	Resume *Status
+	// Progress, when set, is told about every run that executes.
+	Progress Progress
+	// Container returns the backend for benchmarks whose suite names an
+	// image (see ContainerBackend); jobs on cuda hardware ask for GPUs. It
+	// is called once per image and GPU request. nil: such benchmarks fail
+	// with an execution error saying no container engine is configured.
+	Container func(ctx context.Context, image string, gpus []string) (Backend, error)
+}
+
+// Backend runs one command: the local process backend ([Command.Run]) or a
+// sibling container ([ContainerBackend]).
+type Backend interface {
+	Run(ctx context.Context, c Command) ExecResult
 }
 
 // Outcome is what one repetition of one job gave.
@@ -54,6 +93,28 @@ type Outcome struct {
 	Elapsed time.Duration
 	// Stdout and Stderr are the captured streams, capped (see ExecResult).
 	Stdout, Stderr []byte
+	// Start is when the run started, from the start of Run.
+	Start time.Duration
+	// Attempts is 2 when a transient failure was retried; Retried is then
+	// the first attempt's failure.
+	Attempts int
+	Retried  *results.Failure
+	// Resources is the monitor's report (nil without Options.Monitor, and
+	// for a resumed run); Summary its summary (a resumed run's from the
+	// status file).
+	Resources *monitor.Report
+	Summary   *ResourceSummary
+	// Output is the file that holds the run's result: its {output} file, or
+	// its saved stdout (with Options.StatusDir); "" otherwise.
+	Output string
+	// Command is the command run, shell-quoted.
+	Command string
+	// Resumed is set when the run was not executed but taken from
+	// Options.Resume.
+	Resumed bool
+	// transient says why the failure may pass on a second try ("": it
+	// will not).
+	transient string
 }
 
 // Run runs every job Benchmark.Repetitions times, one process at a time, in
@@ -91,26 +152,60 @@ func Run(ctx context.Context, jobs []config.Job, o Options) ([]Outcome, error) {
 	if base == nil {
 		base = os.Environ()
 	}
-	r := &run{opts: o, log: log, dir: dir, env: ScrubEnv(base), files: fileNames(jobs)}
+	r := &run{opts: o, log: log, dir: dir, env: ScrubEnv(base), files: fileNames(jobs), start: time.Now()}
 
-	rounds := 0
+	rounds, total := 0, 0
 	for _, j := range jobs {
 		rounds = max(rounds, repetitions(j))
+		total += repetitions(j)
+	}
+	resumable := r.resumable(jobs)
+	status := newStatusWriter(o.StatusDir, Status{
+		RunID: o.RunID, Suite: o.Suite, StartedAt: r.start.UTC(), State: "running", Total: total, Skipped: o.Skipped,
+	})
+	if err := status.write(); err != nil {
+		return nil, err
+	}
+	if o.Progress != nil {
+		o.Progress.Start(total - len(resumable))
+		defer o.Progress.Finish()
 	}
 	var outs []Outcome
+	stopped := func(err error) ([]Outcome, error) {
+		if werr := status.end("interrupted"); werr != nil {
+			log.Warn("writing status file", "error", werr)
+		}
+		return outs, err
+	}
 	for rep := 1; rep <= rounds; rep++ {
 		for i, j := range jobs {
 			if rep > repetitions(j) {
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				return outs, fmt.Errorf("run stopped before %s repetition %d: %w", j.Name, rep, context.Cause(ctx))
+				return stopped(fmt.Errorf("run stopped before %s repetition %d: %w", j.Name, rep, context.Cause(ctx)))
 			}
-			outs = append(outs, r.one(ctx, j, r.files[i], rep))
+			out, ok := r.resume(j, rep, resumable[runKey{j.Name, rep}])
+			if !ok {
+				if o.Progress != nil {
+					o.Progress.Begin(j, rep)
+				}
+				out = r.one(ctx, j, r.files[i], rep)
+				if o.Progress != nil {
+					o.Progress.End(out)
+				}
+			}
+			outs = append(outs, out)
+			if err := status.add(statusRun(out)); err != nil {
+				log.Warn("writing status file", "error", err)
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return outs, fmt.Errorf("run stopped: %w", context.Cause(ctx))
+		return stopped(fmt.Errorf("run stopped: %w", context.Cause(ctx)))
+	}
+	if err := status.end("finished"); err != nil {
+		log.Warn("writing status file", "error", err)
 	}
 	return outs, nil
 }
@@ -148,27 +243,47 @@ func Results(outs []Outcome) []results.Result {
 
 // run is the state shared by the runs of one Run call.
 type run struct {
-	opts  Options
-	log   *slog.Logger
-	dir   string
-	env   []string
-	files []string // per job: output file name stem
+	backends map[string]Backend // by image and GPU request
+	opts     Options
+	log      *slog.Logger
+	dir      string
+	env      []string
+	files    []string // per job: output file name stem
+	start    time.Time
 }
 
-// one runs repetition rep of job j.
+// one runs repetition rep of job j, twice when the first attempt failed
+// in a way classified as transient.
 func (r *run) one(ctx context.Context, j config.Job, stem string, rep int) Outcome {
+	out := r.attempt(ctx, j, stem, rep)
+	if out.Failure == nil || out.transient == "" || r.opts.NoRetry || ctx.Err() != nil {
+		return out
+	}
+	r.log.Warn("retrying benchmark once after a transient failure", "job", j.Name, "repetition", rep, "why", out.transient)
+	first := out.Failure
+	out = r.attempt(ctx, j, stem, rep)
+	out.Attempts, out.Retried = 2, first
+	return out
+}
+
+// attempt runs repetition rep of job j once.
+func (r *run) attempt(ctx context.Context, j config.Job, stem string, rep int) Outcome {
 	b := j.Benchmark
 	if b == nil {
 		b = &config.Benchmark{}
 	}
-	out := Outcome{Job: j, Repetition: rep}
+	out := Outcome{Job: j, Repetition: rep, Attempts: 1, Start: time.Since(r.start)}
 	output := filepath.Join(r.dir, stem+"-r"+strconv.Itoa(rep)+".json")
 	argv := j.Expand(output, rep)
 	command := config.ShellQuote(argv)
 	if b.Shell == "bash" && len(argv) == 1 {
 		command = config.ShellQuote([]string{"bash", "-c", argv[0]})
 	}
+	out.Command = command
 	fail := func(t results.ErrorType, exit int, elapsed time.Duration, msg string) Outcome {
+		if out.Resources != nil && len(out.Resources.GPUErrors) > 0 {
+			msg += "; GPU monitor: " + strings.Join(out.Resources.GPUErrors, "; ")
+		}
 		out.Failure = &results.Failure{
 			Type:     t,
 			Message:  msg,
@@ -187,9 +302,33 @@ func (r *run) one(ctx context.Context, j config.Job, stem string, rep int) Outco
 		return fail(results.ErrUnexpected, -1, 0, fmt.Sprintf("removing stale output file: %v", err))
 	}
 	r.log.Info("running benchmark", "job", j.Name, "repetition", rep, "command", command)
-	res := Exec(ctx, argv, b.Shell, b.Dir, withEnv(r.env, b.Env), b.Timeout, r.opts.MaxOutput)
+	env := withEnv(r.env, b.Env)
+	var mon *monitor.Monitor
+	cmd := Command{Argv: argv, Shell: b.Shell, Dir: b.Dir, Env: env, Timeout: b.Timeout, MaxOutput: r.opts.MaxOutput}
+	if r.opts.Monitor != nil {
+		mo := *r.opts.Monitor
+		if mo.GPUs == nil {
+			mo.GPUs = visibleGPUs(env)
+		}
+		cmd.Started = func(pid int) { mon = monitor.Start(pid, mo) }
+	}
+	var res ExecResult
+	if b.Image != "" {
+		be, err := r.container(ctx, b.Image, containerGPUs(j, b))
+		if err != nil {
+			return fail(results.ErrExecution, -1, 0, err.Error())
+		}
+		res = be.Run(ctx, cmd)
+	} else {
+		res = cmd.Run(ctx)
+	}
+	if mon != nil {
+		rep := mon.Stop(res.MaxRSSBytes, res.Elapsed)
+		out.Resources, out.Summary = &rep, summarize(&rep)
+	}
 	out.Elapsed = res.Elapsed
 	out.Stdout, out.Stderr = res.Stdout, res.Stderr
+	out.transient = transient(res)
 	switch {
 	case res.StartErr != nil:
 		return fail(results.ErrExecution, -1, res.Elapsed, fmt.Sprintf("failed to start benchmark: %v", res.StartErr))
@@ -204,8 +343,17 @@ func (r *run) one(ctx context.Context, j config.Job, stem string, rep int) Outco
 	}
 
 	data, source := res.Stdout, j.Name+" stdout"
+	if !j.UsesOutput() && r.opts.StatusDir != "" {
+		saved := filepath.Join(r.dir, stem+"-r"+strconv.Itoa(rep)+".stdout")
+		if err := os.WriteFile(saved, res.Stdout, 0o644); err != nil {
+			r.log.Warn("saving stdout for --resume", "job", j.Name, "error", err)
+		} else {
+			out.Output = saved
+		}
+	}
 	if j.UsesOutput() {
 		source = output
+		out.Output = output
 		var err error
 		data, err = os.ReadFile(output)
 		switch {
@@ -217,30 +365,37 @@ func (r *run) one(ctx context.Context, j config.Job, stem string, rep int) Outco
 	} else if res.StdoutTruncated {
 		return fail(results.ErrResultProcessing, 0, res.Elapsed, fmt.Sprintf("stdout is larger than the %d-byte cap and was truncated; write the result to {output} instead", r.maxOutput()))
 	}
+	return r.finish(out, j, rep, data, source, res.Elapsed, fail)
+}
+
+// finish parses a successful run's output into out's results.
+func (r *run) finish(out Outcome, j config.Job, rep int, data []byte, source string, elapsed time.Duration,
+	fail func(results.ErrorType, int, time.Duration, string) Outcome) Outcome {
 	rs, err := r.parse(j, data, source)
 	var perr *panicError
 	switch {
 	case errors.As(err, &perr):
-		return fail(results.ErrUnexpected, 0, res.Elapsed, err.Error())
+		return fail(results.ErrUnexpected, 0, elapsed, err.Error())
 	case err != nil:
 		switch t := classify(err); t {
 		case results.ErrJSONParse:
-			return fail(t, 0, res.Elapsed, fmt.Sprintf("parsing results: %v", err))
+			return fail(t, 0, elapsed, fmt.Sprintf("parsing results: %v", err))
 		case results.ErrResultProcessing:
-			return fail(t, 0, res.Elapsed, fmt.Sprintf("processing results: %v", err))
+			return fail(t, 0, elapsed, fmt.Sprintf("processing results: %v", err))
 		default:
-			return fail(t, 0, res.Elapsed, fmt.Sprintf("reading results: %v", err))
+			return fail(t, 0, elapsed, fmt.Sprintf("reading results: %v", err))
 		}
 	case len(rs) == 0:
-		return fail(results.ErrResultProcessing, 0, res.Elapsed, fmt.Sprintf("benchmark produced no results in %s", source))
+		return fail(results.ErrResultProcessing, 0, elapsed, fmt.Sprintf("benchmark produced no results in %s", source))
 	}
 	for i := range rs {
 		if err := rs[i].Validate(); err != nil {
-			return fail(results.ErrResultProcessing, 0, res.Elapsed, fmt.Sprintf("invalid result in %s: %v", source, err))
+			return fail(results.ErrResultProcessing, 0, elapsed, fmt.Sprintf("invalid result in %s: %v", source, err))
 		}
 	}
+	derive(rs, out.Summary)
 	out.Results = rs
-	r.log.Info("benchmark done", "job", j.Name, "repetition", rep, "results", len(rs), "elapsed", res.Elapsed)
+	r.log.Info("benchmark done", "job", j.Name, "repetition", rep, "results", len(rs), "elapsed", elapsed)
 	return out
 }
 

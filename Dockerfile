@@ -1,0 +1,31 @@
+# benchgate's GitHub container action image.
+#
+# Stage 1 builds the benchgate binary with cgo: DuckDB (duckdb-go/v2) links a
+# bundled static libduckdb against glibc, so CGO_ENABLED=0 or a scratch/musl
+# runtime is impossible. Stage 2 is a small glibc runtime with git (the data
+# branch and same-runner baselines use the git CLI) and CA certificates.
+#
+# GitHub's rules for action images: no USER (the action runs as root so it can
+# write the workspace), no WORKDIR (the runner mounts /github/workspace and
+# sets it as the working directory), an exec-form ENTRYPOINT with an absolute
+# path. See docs/action.md for building, publishing and pinning by digest.
+
+FROM golang:1.26-bookworm AS build
+ENV CGO_ENABLED=1 GOTOOLCHAIN=local
+COPY . /src
+# go build fetches only the modules cmd/action needs (not the DuckDB
+# libraries of other platforms that `go mod download` would fetch).
+RUN cd /src && go build -trimpath -ldflags='-s -w' -o /out/benchgate ./cmd/action && /out/benchgate version
+
+FROM debian:bookworm-slim
+# Note: the install is skipped when the base already has both (the
+# locally built stand-in of scripts/build-base-images.sh, used where builds
+# have no network).
+RUN if ! command -v git >/dev/null || [ ! -s /etc/ssl/certs/ca-certificates.crt ]; then \
+      apt-get update && \
+      apt-get install -y --no-install-recommends ca-certificates git && \
+      rm -rf /var/lib/apt/lists/*; \
+    fi && \
+    git config --system --add safe.directory /github/workspace
+COPY --from=build /out/benchgate /usr/local/bin/benchgate
+ENTRYPOINT ["/usr/local/bin/benchgate"]

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/eval"
+)
+
+func cmdEval(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "eval", "[--mode short|full] [--seed N] [--output FILE]",
+		"Measure the gate on synthetic data with a known truth (STATISTICS.md §8): false alarms,\n"+
+			"power, severity, interval coverage and change-point detection, side by side with\n"+
+			"benchstat and github-action-benchmark's ratio rule, and write a Markdown report.\n"+
+			"The same seed always gives the same report. The full mode takes minutes on 2 cores.")
+	mode := fs.String("mode", "short", "short (a few hundred trials per cell, seconds) or full (≥ 2,000, minutes)")
+	seed := fs.Uint64("seed", 1, "seed of every random draw")
+	output := fs.String("output", "", "write the report to this file instead of stdout")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if err := oneOf("mode", *mode, "short", "full"); err != nil {
+		return err
+	}
+	cfg := eval.Short(*seed)
+	if *mode == "full" {
+		cfg = eval.Full(*seed)
+	}
+	start := time.Now()
+	e.log.Info("evaluating the gate", "mode", cfg.Mode, "seed", cfg.Seed, "trials", cfg.Trials)
+	res := eval.Run(cfg)
+	e.log.Info("evaluation done", "elapsed", time.Since(start).Round(time.Second))
+	command := fmt.Sprintf("benchgate eval --mode %s --seed %d", *mode, *seed)
+	if *output == "" {
+		return res.Markdown(e.stdout, command)
+	}
+	var b strings.Builder
+	if err := res.Markdown(&b, command); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*output, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("writing --output: %w", err)
+	}
+	return ctx.Err()
+}

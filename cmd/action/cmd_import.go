@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/results"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+// cmdImport stores a whole benchmark history produced by another tool: one
+// run per entry.
+func cmdImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "[flags] FILE",
+		"Store a benchmark history produced by another tool, one run per entry, keeping each\n"+
+			"entry's commit id and date: github-action-benchmark's data.js (gh-pages branch) or its\n"+
+			"external JSON file. Each run is stored in its own transaction with an id derived from\n"+
+			"the suite, commit and date, so importing again, or after an interruption, stores only\n"+
+			"what is missing. Entries with a missing field are skipped with a warning naming them.")
+	format := fs.String("format", "auto", "format of the file: auto or gab-data-js")
+	db := dbFlags(fs)
+	suite := fs.String("suite", "", "import only this suite (a key under \"entries\", the action's name input)")
+	ref := fs.String("ref", "", "ref recorded with every run, e.g. refs/heads/main (the history does not say)")
+	runner := fs.String("runner", "", "runner label of every run, part of each series' identity (default: $RUNNER_NAME)")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("want one file (usage: benchgate import [flags] FILE)")
+	}
+	path := fs.Arg(0)
+	f, err := results.ParseFormat(*format)
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if f == results.FormatAuto {
+		f = results.Detect(path, data)
+	}
+	if f != results.FormatGABHistory {
+		return fmt.Errorf("%s: format %s is not a history (import reads gab-data-js; store single runs with benchgate ingest)", path, f)
+	}
+	h, err := results.ReadGABHistory(bytes.NewReader(data), path)
+	if err != nil {
+		return err
+	}
+	for _, w := range h.Warnings {
+		e.log.Warn("skipped", "type", results.Classify(w), "error", w)
+	}
+	if *runner == "" {
+		*runner = e.getenv("RUNNER_NAME")
+	}
+	st, err := store.Open(ctx, dbPath(e, *db))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var stored, already, nresults, suites int
+	seen := map[string]bool{}
+	for _, entry := range h.Entries {
+		if *suite != "" && entry.Suite != *suite {
+			continue
+		}
+		if !seen[entry.Suite] {
+			seen[entry.Suite] = true
+			suites++
+		}
+		run := gabRun(h, entry, *ref, *runner)
+		stats, err := st.Ingest(ctx, run, entry.Results)
+		if err != nil {
+			return fmt.Errorf("%s:%d: entry %s[%d] (commit %s): %w", path, entry.Line, entry.Suite, entry.Index, entry.Commit.ID, err)
+		}
+		if !stats.Inserted {
+			already++
+			continue
+		}
+		stored++
+		nresults += stats.Results
+	}
+	if *suite != "" && suites == 0 {
+		return fmt.Errorf("%s: no entries of suite %q", path, *suite)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d entries in %d suites: stored %d runs (%d results), %d already stored, %d entries skipped, in %s\n",
+		path, h.Parsed, suites, stored, nresults, already, h.Records-h.Parsed, dbPath(e, *db))
+	return nil
+}
+
+// gabRun describes one history entry as a stored run. Its id is
+// "gab-<commit>-<date in ms>-<suite hash>": stable across imports, distinct
+// for two runs of one commit and for two suites.
+func gabRun(h results.GABHistory, entry results.GABEntry, ref, runner string) store.Run {
+	sum := sha256.Sum256([]byte(entry.Suite))
+	commit := entry.Commit.ID
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	env := map[string]string{"source": "github-action-benchmark", "tool": entry.Tool}
+	for k, v := range map[string]string{"repo_url": h.RepoURL, "commit_url": entry.Commit.URL, "commit_author": entry.Commit.Author} {
+		if v != "" {
+			env[k] = v
+		}
+	}
+	if !entry.Commit.Timestamp.IsZero() {
+		env["commit_timestamp"] = entry.Commit.Timestamp.Format(time.RFC3339)
+	}
+	return store.Run{
+		ID:          "gab-" + commit + "-" + strconv.FormatInt(entry.Date.UnixMilli(), 10) + "-" + hex.EncodeToString(sum[:4]),
+		Attempt:     1,
+		Commit:      entry.Commit.ID,
+		Ref:         ref,
+		Suite:       entry.Suite,
+		Runner:      runner,
+		CreatedAt:   entry.Date,
+		Environment: env,
+	}
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/benchgate/benchgate/internal/databranch"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+func cmdSave(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "save", "--remote URL|PATH [--branch B] [--db PATH] [flags]",
+		"Merge the runs of the local database into the data branch of a git remote and push,\n"+
+			"safely against concurrent writers (see docs/data-branch.md). Runs the branch already\n"+
+			"holds are skipped. Only trusted refs write: in GitHub Actions, the default branch\n"+
+			"unless --trusted-refs says otherwise; pull request events never write.\n"+
+			"When the push fails, the local database is copied to --fallback for the workflow to\n"+
+			"upload as an artifact, and the exit code is 2.")
+	var bf branchFlags
+	bf.add(fs)
+	db := dbFlags(fs)
+	ref := fs.String("ref", "", "ref being measured (default: $GITHUB_REF)")
+	trusted := fs.String("trusted-refs", "", "comma list of refs or patterns that may write, e.g. main,refs/heads/release/* (default: the repository's default branch)")
+	fallback := fs.String("fallback", "benchgate-unsaved.duckdb", "where to copy the local database when the push fails")
+	keep := fs.Int("keep", store.DefaultKeepRuns, "raw-sample retention applied when the branch is compacted: newest runs per series")
+	compactEvery := fs.Int("compact-every", databranch.DefaultCompactEvery, "compact the branch once it holds this many run files")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	b, err := bf.open(e)
+	if err != nil {
+		return err
+	}
+	if *keep < 1 || *compactEvery < 1 {
+		return errors.New("--keep and --compact-every must be at least 1")
+	}
+	b.KeepRuns, b.CompactEvery = *keep, *compactEvery
+	if err := checkWriter(e, *ref, parseList(*trusted)); err != nil {
+		return err
+	}
+	path := dbPath(e, *db)
+	st, err := store.OpenReadOnly(ctx, path)
+	if err != nil {
+		return err
+	}
+	res, err := b.Save(ctx, st)
+	st.Close()
+	if err != nil {
+		var refused *databranch.RefusedError
+		if !errors.As(err, &refused) && !errors.Is(err, databranch.ErrTooLarge) && *fallback != "" {
+			if cerr := copyFile(path, *fallback); cerr != nil {
+				return fmt.Errorf("%w; copying the results to %s also failed: %v", err, *fallback, cerr)
+			}
+			msg := fmt.Sprintf("benchgate: the results were NOT saved to the data branch %s: %v. They are in %s: upload it as an artifact and run 'benchgate save --db %s' later; nothing is lost.",
+				b.Name, err, *fallback, *fallback)
+			fmt.Fprintln(e.stdout, msg)
+			appendSummary(e, "> [!WARNING]\n> "+msg+"\n")
+		}
+		return err
+	}
+	if len(res.Added) == 0 {
+		fmt.Fprintf(e.stdout, "data branch %s already holds all %d runs of %s (commit %s)\n", b.Name, res.Present, path, short(res.Commit))
+		return nil
+	}
+	how := "added"
+	if res.Compacted {
+		how = fmt.Sprintf("compacted into %s (%d bytes) with", databranch.DBFile, res.DBSize)
+	}
+	fmt.Fprintf(e.stdout, "data branch %s: %s %d runs (%d already there), commit %s, %d attempt(s)\n",
+		b.Name, how, len(res.Added), res.Present, short(res.Commit), res.Attempts)
+	return nil
+}
+
+// short abbreviates a commit SHA.
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// copyFile copies src to dst (replaced).
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// appendSummary appends Markdown to the job summary, when there is one.
+func appendSummary(e *env, md string) {
+	path := e.getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		e.log.Warn("writing the job summary", "error", err)
+		return
+	}
+	defer f.Close()
+	if _, err := io.WriteString(f, md); err != nil {
+		e.log.Warn("writing the job summary", "error", err)
+	}
+}

@@ -1,0 +1,164 @@
+package gate
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// logNormal returns n values 100·exp(cv·z) from a seeded generator.
+func logNormal(seed uint64, n int, cv, factor float64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 99))
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = 100 * factor * math.Exp(cv*r.NormFloat64())
+	}
+	return out
+}
+
+func TestComparePaired(t *testing.T) {
+	// Rounds share a drift of ±10 % that swamps a 3 % change for the
+	// unpaired test; the per-round ratios see it clearly.
+	drift := []float64{1.00, 1.10, 0.92, 1.05, 0.95, 1.08, 0.90, 1.03, 0.97, 1.06}
+	base, head := make([]float64, 10), make([]float64, 10)
+	noise := logNormal(1, 20, 0.002, 1)
+	for i := range drift {
+		base[i] = 100 * drift[i] * noise[i]
+		head[i] = 103 * drift[i] * noise[10+i]
+	}
+	p := ComparePaired(base, head, SmallerIsBetter, false, DefaultPolicy)
+	u := Compare(base, head, SmallerIsBetter, false, DefaultPolicy)
+	if !p.Paired || !p.Severity.IsRegression() {
+		t.Errorf("paired: Paired %v Severity %v (%s); want a regression", p.Paired, p.Severity, p.Reason)
+	}
+	if u.Severity.IsRegression() {
+		t.Errorf("unpaired: Severity %v; want no regression under ±10%% round drift", u.Severity)
+	}
+	if math.Abs(p.Shift-0.03) > 0.005 || !(p.Low < 0.03 && 0.03 < p.High) {
+		t.Errorf("paired Shift %v [%v, %v]; want about +3%% inside the interval", p.Shift, p.Low, p.High)
+	}
+	t.Run("unequal rounds fall back", func(t *testing.T) {
+		c := ComparePaired(base, head[:9], SmallerIsBetter, false, DefaultPolicy)
+		if c.Paired || !hasWarning(c, "paired analysis needs as many") {
+			t.Errorf("Paired %v Warnings %q; want unpaired with a warning", c.Paired, c.Warnings)
+		}
+	})
+	t.Run("signed-rank exact p", func(t *testing.T) {
+		// All 8 differences positive: P(T+ ≥ 36) = 1/256.
+		above, below := signedRank([]float64{1, 2, 3, 4, 5, 6, 7, 8})
+		if above != 1.0/256 || below != 1 {
+			t.Errorf("signedRank = %v, %v; want 1/256, 1", above, below)
+		}
+	})
+}
+
+func TestCompareHistory(t *testing.T) {
+	history := logNormal(2, 40, 0.01, 1)
+	tests := []struct {
+		name   string
+		head   []float64
+		better Direction
+		want   Severity
+	}{
+		{"same", logNormal(3, 5, 0.01, 1), SmallerIsBetter, SeverityNone},
+		{"+4% minor", logNormal(3, 5, 0.002, 1.04), SmallerIsBetter, SeverityMinor},
+		{"+8% major", logNormal(3, 5, 0.002, 1.08), SmallerIsBetter, SeverityMajor},
+		{"+30% critical", logNormal(3, 5, 0.002, 1.30), SmallerIsBetter, SeverityCritical},
+		{"-8% improvement", logNormal(3, 5, 0.002, 0.92), SmallerIsBetter, SeverityImprovement},
+		{"throughput -8% major", logNormal(3, 5, 0.002, 0.92), BiggerIsBetter, SeverityMajor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := CompareHistory(history, tt.head, tt.better, DefaultPolicy)
+			if c.Severity != tt.want {
+				t.Errorf("Severity = %v (%s, P=%.3g, E=%+.3f); want %v", c.Severity, c.Reason, c.P, c.Estimate(), tt.want)
+			}
+		})
+	}
+	if c := CompareHistory(history[:5], []float64{200}, SmallerIsBetter, DefaultPolicy); c.Severity != SeverityInconclusive {
+		t.Errorf("5 history points: Severity %v; want inconclusive", c.Severity)
+	}
+	if c := CompareHistory(history, []float64{math.NaN()}, SmallerIsBetter, DefaultPolicy); c.Severity != SeverityInconclusive || len(c.Warnings) == 0 {
+		t.Errorf("NaN head: Severity %v Warnings %q; want inconclusive with a warning", c.Severity, c.Warnings)
+	}
+}
+
+func TestNoiseOf(t *testing.T) {
+	n := NoiseOf(logNormal(4, 64, 0.02, 1))
+	if n.N != 64 || math.Abs(n.CV-0.02) > 0.006 {
+		t.Errorf("N, CV = %d, %.4f; want 64, about 0.02", n.N, n.CV)
+	}
+	// Consecutive differences of N(0, 2 %) have |Δ| with Q3 ≈ 1.9 %:
+	// the floor lands well above the noise of one step.
+	if !(n.Floor > 0.03 && n.Floor < 0.15) {
+		t.Errorf("Floor = %.4f; want between 3%% and 15%%", n.Floor)
+	}
+	if n.Bimodal {
+		t.Errorf("log-normal history reported bimodal (coefficient %.3f)", n.Bimodality)
+	}
+	two := logNormal(5, 64, 0.005, 1)
+	for i := range two {
+		if i%2 == 0 {
+			two[i] *= 1.3
+		}
+	}
+	if b := NoiseOf(two); !b.Bimodal {
+		t.Errorf("two-mode history: Bimodal false (coefficient %.3f); want true", b.Bimodality)
+	}
+	if got := n.SamplesFor(0.03, DefaultPolicy); got < 10 || got > 20 {
+		t.Errorf("SamplesFor(3%% at CV 2%%) = %d; want about 14", got)
+	}
+	if bad := NoiseOf([]float64{1, -1}); len(bad.Warnings) != 2 || !math.IsNaN(bad.CV) {
+		t.Errorf("bad history: Warnings %q CV %v; want 2 warnings and NaN", bad.Warnings, bad.CV)
+	}
+}
+
+func TestChangePoints(t *testing.T) {
+	x := logNormal(6, 200, 0.01, 1)
+	for i := 120; i < 200; i++ {
+		x[i] *= 1.05
+	}
+	ch := ChangePoints(x, ChangePointOptions{})
+	if len(ch.Points) != 1 {
+		t.Fatalf("Points = %+v; want one change", ch.Points)
+	}
+	cp := ch.Points[0]
+	if cp.Index < 118 || cp.Index > 122 || math.Abs(cp.Magnitude-0.05) > 0.01 || !cp.Confirmed || cp.P >= 0.001 {
+		t.Errorf("change = %+v; want index ≈ 120, magnitude ≈ +5%%, confirmed, p < 0.001", cp)
+	}
+	if seg := Segment(x, ch.Points); len(seg) != 200-cp.Index {
+		t.Errorf("Segment has %d points; want %d", len(seg), 200-cp.Index)
+	}
+	t.Run("provisional", func(t *testing.T) {
+		ch := ChangePoints(x[:125], ChangePointOptions{})
+		if len(ch.Points) != 1 || ch.Points[0].Confirmed {
+			t.Errorf("5 points after: %+v; want one provisional change", ch.Points)
+		}
+	})
+	t.Run("no change", func(t *testing.T) {
+		if ch := ChangePoints(logNormal(7, 300, 0.01, 1), ChangePointOptions{}); len(ch.Points) != 0 {
+			t.Errorf("A/A history: %+v; want no change", ch.Points)
+		}
+	})
+	t.Run("spike is not a change", func(t *testing.T) {
+		y := logNormal(8, 150, 0.01, 1)
+		y[70] *= 1.5
+		if ch := ChangePoints(y, ChangePointOptions{}); len(ch.Points) != 0 {
+			t.Errorf("spike: %+v; want no change", ch.Points)
+		}
+	})
+	t.Run("bad values", func(t *testing.T) {
+		if ch := ChangePoints([]float64{1, 2, 0, 3, 4, 5, 6}, ChangePointOptions{}); len(ch.Warnings) != 1 || ch.Points != nil {
+			t.Errorf("zero on the log scale: %+v; want a warning and no points", ch)
+		}
+	})
+	t.Run("grouping", func(t *testing.T) {
+		g := GroupChangePoints([]SeriesChanges{
+			{Key: "b", Points: []ChangePoint{{Index: 120, Confirmed: true}}},
+			{Key: "a", Points: []ChangePoint{{Index: 121, Confirmed: false}, {Index: 300}}},
+		}, 1)
+		if len(g) != 2 || len(g[0].Keys) != 2 || g[0].Index != 120 || g[0].LastIndex != 121 || g[0].Confirmed || g[1].Index != 300 {
+			t.Errorf("groups = %+v; want {120–121: b, a; provisional} and {300: a}", g)
+		}
+	})
+}

@@ -1,0 +1,166 @@
+package databranch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+// DBFile is the compacted database's path on the branch.
+const DBFile = "benchgate.duckdb"
+
+// readmeFile explains the branch to whoever browses it.
+const readmeFile = "README.md"
+
+// tipRef is where the scratch repository keeps the fetched tip.
+const tipRef = "refs/benchgate/tip"
+
+// snapshot is the branch's tip as fetched: its commit and files.
+type snapshot struct {
+	tip      string            // commit SHA; "" when the branch does not exist
+	dbBlob   string            // blob SHA of DBFile; "" when there is none
+	runFiles map[string]string // run file path → blob SHA
+}
+
+// runKey identifies one run attempt.
+type runKey struct {
+	id      string
+	attempt int
+}
+
+// fetch brings the branch's tip into the scratch repository: shallow, that
+// one ref, no tags, no checkout.
+func (b *Branch) fetch(ctx context.Context, g *git) (snapshot, error) {
+	_, err := g.run(ctx, nil, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1", b.Remote,
+		"+refs/heads/"+b.name()+":"+tipRef)
+	var ge *gitError
+	if errors.As(err, &ge) && strings.Contains(ge.stderr, "couldn't find remote ref") {
+		return snapshot{runFiles: map[string]string{}}, nil
+	}
+	if err != nil {
+		return snapshot{}, fmt.Errorf("fetching branch %s of %s: %w", b.name(), b.Remote, err)
+	}
+	tip, err := g.text(ctx, "rev-parse", "--verify", tipRef+"^{commit}")
+	if err != nil {
+		return snapshot{}, fmt.Errorf("fetching branch %s of %s: %w", b.name(), b.Remote, err)
+	}
+	tree, err := g.text(ctx, "ls-tree", "-r", "--full-tree", tip)
+	if err != nil {
+		return snapshot{}, fmt.Errorf("reading branch %s at %s: %w", b.name(), tip, err)
+	}
+	s := snapshot{tip: tip, runFiles: map[string]string{}}
+	for line := range strings.Lines(tree) {
+		meta, path, ok := strings.Cut(strings.TrimRight(line, "\n"), "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 3 || f[1] != "blob" {
+			continue
+		}
+		switch {
+		case path == DBFile:
+			s.dbBlob = f[2]
+		case strings.HasPrefix(path, runsDir+"/"):
+			if _, _, ok := parseRunFileName(path); !ok {
+				return snapshot{}, fmt.Errorf("branch %s at %s: unexpected file %s", b.name(), tip[:12], path)
+			}
+			s.runFiles[path] = f[2]
+		}
+	}
+	return s, nil
+}
+
+// sortedRunFiles returns the run file paths in name order.
+func (s snapshot) sortedRunFiles() []string {
+	out := make([]string, 0, len(s.runFiles))
+	for p := range s.runFiles {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// writeBlob writes blob sha of the scratch repository to path.
+func (g *git) writeBlob(ctx context.Context, sha, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, g.bin, "--git-dir="+g.dir, "cat-file", "blob", sha)
+	cmd.Env = g.env
+	cmd.Stdout = f
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("git cat-file %s: %w: %s", sha, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// openDB writes the snapshot's compacted database to path (an empty
+// database when the branch has none) and opens it. A database the branch
+// holds that does not open — corrupt, not benchgate's, or of a newer schema
+// — is an error that says so; the branch is then never written.
+func (b *Branch) openDB(ctx context.Context, g *git, s snapshot, path string) (*store.DB, error) {
+	if s.dbBlob != "" {
+		if err := g.writeBlob(ctx, s.dbBlob, path); err != nil {
+			return nil, fmt.Errorf("reading %s from branch %s: %w", DBFile, b.name(), err)
+		}
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, &RefusedError{Branch: b.name(), Commit: s.tip, Err: err}
+	}
+	return db, nil
+}
+
+// ingestRunFiles stores every run file of the snapshot in db (idempotent)
+// and returns how many it added.
+func (b *Branch) ingestRunFiles(ctx context.Context, g *git, s snapshot, db *store.DB) (int, error) {
+	added := 0
+	for _, p := range s.sortedRunFiles() {
+		data, err := g.run(ctx, nil, "cat-file", "blob", s.runFiles[p])
+		if err != nil {
+			return added, fmt.Errorf("reading %s from branch %s: %w", p, b.name(), err)
+		}
+		f, err := decodeRunFile(p, data)
+		if err != nil {
+			return added, &RefusedError{Branch: b.name(), Commit: s.tip, Err: err}
+		}
+		st, err := db.Ingest(ctx, f.Run, f.Results)
+		if err != nil {
+			return added, &RefusedError{Branch: b.name(), Commit: s.tip, Err: fmt.Errorf("run file %s: %w", p, err)}
+		}
+		if st.Inserted {
+			added++
+		}
+	}
+	return added, nil
+}
+
+// RefusedError is returned when the branch holds data this benchgate will
+// not read or write over: a corrupt database, one with a newer schema, a
+// broken run file. Nothing is pushed after it.
+type RefusedError struct {
+	Branch string
+	Commit string // the branch's tip
+	Err    error
+}
+
+func (e *RefusedError) Error() string {
+	at := e.Commit
+	if len(at) > 12 {
+		at = at[:12]
+	}
+	return fmt.Sprintf("data branch %s at %s is unusable, refusing to read or overwrite it: %v", e.Branch, at, e.Err)
+}
+
+func (e *RefusedError) Unwrap() error { return e.Err }

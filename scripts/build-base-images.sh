@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds, on the local Docker engine, the base images the Dockerfile's FROM
+# lines name, for machines that cannot pull from a registry (CI here):
+#
+#   debian:bookworm-slim   a Debian bookworm rootfs (debootstrap, minbase)
+#                          with ca-certificates and git already installed —
+#                          image builds on this engine have no network, so
+#                          the Dockerfile's apt-get step must find them there
+#   golang:1.26-bookworm   the same plus gcc/libc6-dev (cgo for DuckDB), the
+#                          host's Go toolchain from /usr/local/go, and a module
+#                          cache holding every module `go build ./cmd/action`
+#                          needs (GOPROXY=off inside: a missing module fails
+#                          loudly instead of hanging on the network)
+#   benchgate-local/job:bookworm  the job image act runs `run:` steps in
+#                          (-P self-hosted=...): the rootfs with bash and git
+#
+# The Dockerfile itself stays the one a real user builds against the real
+# images. Needs root, docker, debootstrap (installed when missing) and the
+# Debian archive and Go module proxy (or a warm module cache).
+#
+#   scripts/build-base-images.sh          # builds what is missing or stale
+#   FORCE=1 scripts/build-base-images.sh  # rebuilds all three
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rootfs=${BENCHGATE_ROOTFS:-/var/tmp/rootfs-bookworm}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+goroot=${GOROOT_HOST:-$(go env GOROOT)}
+root_img=benchgate-local/debian:bookworm
+slim_img=debian:bookworm-slim
+go_img=golang:1.26-bookworm
+job_img=benchgate-local/job:bookworm
+force=${FORCE:-}
+
+have() { [ -z "$force" ] && docker image inspect "$1" >/dev/null 2>&1; }
+label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+
+# commit_from IMAGE NAME SCRIPT [docker run args…] runs SCRIPT in a container
+# of IMAGE on the host network and commits the result as NAME.
+commit_from() {
+  local from=$1 name=$2 script=$3; shift 3
+  local c
+  c=$(docker create --network host "$@" "$from" /bin/sh -ec "$script")
+  if ! docker start -a "$c"; then docker rm -f "$c" >/dev/null; echo "building $name failed" >&2; return 1; fi
+  docker commit "${changes[@]}" "$c" "$name" >/dev/null
+  docker rm "$c" >/dev/null
+  echo "==> built $name"
+}
+
+# 1. The bookworm rootfs, imported as $root_img.
+if ! have "$root_img"; then
+  if [ ! -x "$rootfs/bin/sh" ]; then
+    command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
+    echo "==> debootstrap bookworm into $rootfs"
+    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+  fi
+  tar -C "$rootfs" --exclude=./proc/* --exclude=./sys/* --exclude=./dev/* -c . | docker import - "$root_img" >/dev/null
+  echo "==> imported $root_img"
+fi
+
+apt_install='export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends'
+apt_clean='apt-get clean; rm -rf /var/lib/apt/lists/*'
+
+# 2. debian:bookworm-slim stand-in.
+changes=(--change 'CMD ["bash"]')
+if ! have "$slim_img"; then
+  commit_from "$root_img" "$slim_img" "$apt_install ca-certificates git >/dev/null; $apt_clean"
+fi
+
+# 3. golang:1.26-bookworm stand-in, rebuilt when go.sum or the recipe
+# changed. Like the real image it has gcc, g++ (DuckDB links libstdc++),
+# make and pkg-config.
+go_recipe="$apt_install gcc g++ libc6-dev make pkg-config >/dev/null; $apt_clean; cp -a /mnt/go /usr/local/go; mkdir -p /go/pkg; cp -a /mnt/mod /go/pkg/mod"
+sum=$( (cat go.sum; echo "$go_recipe") | sha256sum | cut -c1-16)
+if [ -n "$force" ] || [ "$(label "$go_img" benchgate.go-sum)" != "$sum" ]; then
+  mod=$(mktemp -d)
+  trap 'chmod -R u+w "$mod" 2>/dev/null; rm -rf "$mod"' EXIT
+  # Only the modules cmd/action's build needs, from the host's module cache
+  # when it has them, else from the module proxy.
+  GOMODCACHE=$mod GOFLAGS=-mod=readonly \
+    GOPROXY="file://$(go env GOMODCACHE)/cache/download,$(go env GOPROXY)" \
+    go list -deps ./cmd/action >/dev/null
+  changes=(--change 'ENV GOPATH=/go' --change 'ENV GOTOOLCHAIN=local' --change 'ENV GOPROXY=off'
+           --change 'ENV GOFLAGS=-mod=readonly'
+           --change 'ENV PATH=/usr/local/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+           --change "LABEL benchgate.go-sum=$sum")
+  commit_from "$slim_img" "$go_img" "$go_recipe" -v "$goroot:/mnt/go:ro" -v "$mod:/mnt/mod:ro"
+fi
+
+# 4. The job image for act.
+changes=(--change 'CMD ["bash"]')
+if ! have "$job_img"; then
+  docker tag "$slim_img" "$job_img"
+  echo "==> tagged $job_img"
+fi
+docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($slim_img|$go_img|$job_img|$root_img) "
