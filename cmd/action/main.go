@@ -4,6 +4,7 @@
 //
 //	benchgate run      execute a suite and store its results
 //	benchgate ingest   store results produced elsewhere
+//	benchgate import   store a github-action-benchmark history, one run per commit
 //	benchgate compare  compare two runs, refs or files (exit 1 on a regression)
 //	benchgate query    print the raw timing table
 //	benchgate report   write the timing report (html, markdown, json)
@@ -12,6 +13,7 @@
 //	benchgate fetch    bring the data branch's database down
 //	benchgate export   write the database's tables as Parquet, CSV or JSON
 //	benchgate prune    drop raw samples outside the retention window
+//	benchgate eval     measure the gate's false alarms and power
 //
 // Exit codes: 0 pass; 1 regression (compare, or a failed benchmark in the
 // candidate); 2 usage or infrastructure error; 3 one or more benchmarks of
