@@ -354,8 +354,8 @@ func (c *Comparison) grade(p Policy, reachable bool) {
 		c.Reason = fmt.Sprintf("worse by %s ≥ floor but p=%.3g is in the inconclusive band [%v, %v)", pct(e), c.P, p.Alpha, p.InconclusiveP)
 	case c.MDE > p.Major:
 		c.Severity = SeverityInconclusive
-		c.Reason = fmt.Sprintf("underpowered: detects only ≥ %s at CV %s; needs n ≥ %d to detect %s",
-			pct(c.MDE), pct(c.CV), c.NeedN, pct(p.Major))
+		c.Reason = fmt.Sprintf("underpowered: detects only ≥ %s at CV %.1f%%; needs n ≥ %d to detect %s",
+			pct(c.MDE), 100*c.CV, c.NeedN, pct(p.Major))
 	default:
 		c.Severity = SeverityNone
 		if c.P < p.Alpha && e > 0 {

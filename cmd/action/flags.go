@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -28,15 +29,22 @@ func newFlags(e *env, name, synopsis, description string) *flag.FlagSet {
 // parseFlags parses args, turning -h into errHelp (usage to stdout) and
 // other problems into usage errors (exit 2).
 func parseFlags(e *env, fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fs.Usage()
-			return errHelp
-		}
-		return &exitCode{code: exitError} // flag already printed the problem and the usage
+	// The flag package prints the problem and the usage itself; keep it
+	// quiet and print once, to stdout for -h and to stderr for an error.
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(e.stdout)
+		fs.Usage()
+		return errHelp
 	}
-	return nil
+	fmt.Fprintln(e.stderr, err)
+	fs.SetOutput(e.stderr)
+	fs.Usage()
+	return &exitCode{code: exitError} // the problem and the usage are printed
 }
 
 // dbFlags adds --db and its seed alias --db-path.

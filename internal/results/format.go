@@ -3,6 +3,7 @@ package results
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -43,7 +44,13 @@ const (
 	// FormatCriterion is one file of Criterion.rs's output directory (see
 	// [ReadCriterion] and, for a whole directory, [ReadCriterionDir]).
 	FormatCriterion Format = "criterion"
+	// FormatTime is not a file format: benchgate times the command itself,
+	// as hyperfine does (see [TimedResult]). Read refuses it.
+	FormatTime Format = "time"
 )
+
+// ErrTimeFormat is Read's error for FormatTime.
+var ErrTimeFormat = errors.New(`format "time" has no files to read: benchgate times the command itself (use it in a suite file)`)
 
 // formatNames maps every accepted name and alias (lowercase) to its format.
 var formatNames = map[string]Format{
@@ -58,12 +65,13 @@ var formatNames = map[string]Format{
 	"googlebench": FormatGoogleBenchmark, "google-benchmark": FormatGoogleBenchmark, "googlecpp": FormatGoogleBenchmark,
 	"hyperfine": FormatHyperfine,
 	"criterion": FormatCriterion,
+	"time":      FormatTime, "wall-time": FormatTime,
 }
 
 // Formats returns the canonical name of every format, auto first.
 func Formats() []Format {
 	return []Format{FormatAuto, FormatNative, FormatGoBench, FormatGAB, FormatGABSmaller, FormatGABBigger,
-		FormatGABHistory, FormatPytest, FormatGoogleBenchmark, FormatHyperfine, FormatCriterion}
+		FormatGABHistory, FormatPytest, FormatGoogleBenchmark, FormatHyperfine, FormatCriterion, FormatTime}
 }
 
 // formatList is "auto, native, go, …" for error messages.
@@ -187,6 +195,8 @@ func Read(r io.Reader, fileName string, f Format) (ReadOutput, error) {
 		out, err = ReadHyperfine(r, fileName)
 	case FormatCriterion:
 		out, err = ReadCriterion(r, fileName)
+	case FormatTime:
+		return ReadOutput{Format: f}, &DataError{File: fileName, Err: ErrTimeFormat}
 	default:
 		return ReadOutput{}, fmt.Errorf("reading %s: unknown format %q (want one of: %s)", fileName, f, formatList())
 	}

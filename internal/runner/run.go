@@ -342,6 +342,11 @@ func (r *run) attempt(ctx context.Context, j config.Job, stem string, rep int) O
 		return fail(results.ErrExecution, res.ExitCode, res.Elapsed, fmt.Sprintf("benchmark exited with status %d%s", res.ExitCode, lastLine(res.Stderr)))
 	}
 
+	if b.Format == string(results.FormatTime) {
+		out.Results = []results.Result{timedResult(j, res)}
+		r.log.Info("benchmark done", "job", j.Name, "repetition", rep, "elapsed", res.Elapsed)
+		return out
+	}
 	data, source := res.Stdout, j.Name+" stdout"
 	if !j.UsesOutput() && r.opts.StatusDir != "" {
 		saved := filepath.Join(r.dir, stem+"-r"+strconv.Itoa(rep)+".stdout")
@@ -443,6 +448,15 @@ func lastLine(stderr []byte) string {
 // failedResult is the result recording failure f of job j: for a matrix job
 // the model, batch size and hardware, for a plain one the benchmark name on
 // "cpu" (the hardware of a plain benchmark is not known).
+// timedResult is the result of a "format: time" run: the command's own wall
+// time, CPU time and peak RSS, named like a failure of the same job so that
+// both land in one series.
+func timedResult(j config.Job, res ExecResult) results.Result {
+	id := failedResult(j, nil)
+	return results.TimedResult(id.Name, id.Params, id.Hardware, results.Timing{
+		Wall: res.Elapsed, User: res.UserTime, System: res.SystemTime, MaxRSSBytes: res.MaxRSSBytes})
+}
+
 func failedResult(j config.Job, f *results.Failure) results.Result {
 	r := results.Result{Name: j.Name, Hardware: results.Hardware{Type: "cpu"}, Failure: f}
 	if j.Model != "" {

@@ -49,7 +49,11 @@ func summarize(r *results.Result) summary {
 	var secPerOp []float64
 	if m := r.Metric(metricSecPerOp); m != nil {
 		secPerOp = sorted(m.Samples)
+	} else if m := r.Metric(results.MetricWallTime); m != nil {
+		// A timed command (format "time"): one run is one operation.
+		secPerOp = sorted(m.Samples)
 	}
+
 	// latency is one column's value in seconds: the mean over repetitions of
 	// the harness's per-repetition statistic, else the statistic of the
 	// pooled iterations, else of the sec/op samples.
@@ -79,6 +83,8 @@ func summarize(r *results.Result) summary {
 	}
 	if m := r.Metric(metricMemoryPeak); m != nil && len(m.Samples) > 0 {
 		s.memoryPeakMB = ptr(maxOf(m.Samples) / bytesPerMB)
+	} else if m := r.Metric(results.MetricMaxRSS); m != nil && len(m.Samples) > 0 {
+		s.memoryPeakMB = ptr(maxOf(m.Samples) / bytesPerMB) // a timed command's peak RSS
 	}
 	if m := r.Metric(metricPower); m != nil && len(m.Samples) > 0 {
 		s.powerWatts = ptr(mean(m.Samples))
