@@ -67,11 +67,13 @@ if ! have "$slim_img"; then
   commit_from "$root_img" "$slim_img" "$apt_install ca-certificates git >/dev/null; $apt_clean"
 fi
 
-# 3. golang:1.26-bookworm stand-in, rebuilt when go.sum or the recipe
-# changed. Like the real image it has gcc, g++ (DuckDB links libstdc++),
+# 3. golang:1.26-bookworm stand-in, rebuilt when go.sum, the modules
+# cmd/action needs or the recipe changed. Like the real image it has gcc, g++ (DuckDB links libstdc++),
 # make and pkg-config.
 go_recipe="$apt_install gcc g++ libc6-dev make pkg-config >/dev/null; $apt_clean; cp -a /mnt/go /usr/local/go; mkdir -p /go/pkg; cp -a /mnt/mod /go/pkg/mod"
-sum=$( (cat go.sum; echo "$go_recipe") | sha256sum | cut -c1-16)
+# The modules cmd/action's build needs are part of the key: a new import of
+# a module already in go.sum must rebuild the cache too.
+sum=$( (cat go.sum; echo "$go_recipe"; go list -deps -f '{{with .Module}}{{.Path}}@{{.Version}}{{end}}' ./cmd/action | sort -u) | sha256sum | cut -c1-16)
 if [ -n "$force" ] || [ "$(label "$go_img" benchgate.go-sum)" != "$sum" ]; then
   mod=$(mktemp -d)
   trap 'chmod -R u+w "$mod" 2>/dev/null; rm -rf "$mod"' EXIT

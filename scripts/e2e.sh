@@ -3,8 +3,10 @@
 # nektos/act when missing, builds the local base images
 # (scripts/build-base-images.sh), then runs the Go tests tagged e2e, which
 # run workflows from internal/actiontest/testdata with act against the fake
-# GitHub API on loopback. Needs a running Docker engine (scripts/test.sh
-# starts one) and root for the first base-image build.
+# GitHub API on loopback: the plumbing test and the GitHub mode's scenario
+# (TestGitHubE2E). Starts a Docker engine when none answers, as
+# scripts/test.sh does (no bridge, no iptables; stopped again by its PID),
+# and needs root for the first base-image build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 act_version=v0.2.89
@@ -16,5 +18,16 @@ if [ -z "${ACT:-}" ] && ! command -v act >/dev/null; then
   fi
   export ACT
 fi
+started_dockerd=""
+if ! docker info >/dev/null 2>&1; then
+  echo "==> starting dockerd"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  log=$(mktemp)
+  $sudo dockerd --bridge=none --iptables=false --ip-masq=false >"$log" 2>&1 &
+  started_dockerd=$!
+  trap '[ -n "$started_dockerd" ] && $sudo kill "$started_dockerd" 2>/dev/null; wait "$started_dockerd" 2>/dev/null || true' EXIT
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { echo "dockerd did not start:" >&2; cat "$log" >&2; exit 1; }
+fi
 scripts/build-base-images.sh
-go test -tags e2e -count=1 -timeout 30m -run 'TestPlumbing' ./internal/actiontest/ "$@"
+go test -tags e2e -count=1 -timeout 40m -run 'TestPlumbing|TestGitHubE2E' -v ./internal/actiontest/ "$@"

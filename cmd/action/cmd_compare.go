@@ -26,7 +26,7 @@ func (g *gateFlags) add(fs interface {
 	fs.StringVar(&g.suite, "suite", "", "suite file whose per-metric thresholds apply (optional)")
 	fs.StringVar(&g.floor, "floor", "", "minimum practical change for every metric, e.g. 5% or 0.05 (default: the suite's, else the gate's 1%)")
 	fs.StringVar(&g.alpha, "alpha", "", "one-sided significance level for every metric, e.g. 0.01 (default: the suite's, else the gate's)")
-	fs.StringVar(&g.failOn, "fail-on", "major", "least regression severity that exits 1: major, minor or never (a failed benchmark always does)")
+	fs.StringVar(&g.failOn, "fail-on", "major", "least regression severity that exits 1: minor, major, critical or never (a failed benchmark always does)")
 }
 
 // thresholds reads the suite's per-metric thresholds (metric or

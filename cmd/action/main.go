@@ -82,6 +82,8 @@ func commands() []command {
 		{"fetch", "bring the data branch's database down from a git remote", cmdFetch},
 		{"export", "write the database's tables as Parquet, CSV or JSON", cmdExport},
 		{"prune", "drop raw samples outside the retention window", cmdPrune},
+		{"action", "run as the GitHub container action (the default in GitHub Actions)", cmdAction},
+		{"comment", "post a fork PR's comment and check from its results file (workflow_run)", cmdComment},
 		{"version", "print the version", cmdVersion},
 	}
 }
@@ -103,6 +105,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))}
+	if len(args) == 0 && getenv("GITHUB_ACTIONS") == "true" {
+		args = []string{"action"} // the container action's entrypoint without arguments
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitError

@@ -42,6 +42,9 @@ type Workflow struct {
 	// environment only (never on its command line); GITHUB_TOKEN among
 	// them becomes ${{ github.token }}.
 	Secrets map[string]string
+	// ContainerOptions are extra docker options of the job container
+	// (--container-options), e.g. a read-only bind of a Go toolchain.
+	ContainerOptions string
 	// Timeout bounds the run; 0 means 15 minutes.
 	Timeout time.Duration
 }
@@ -61,6 +64,9 @@ func (w Workflow) Args() []string {
 	}
 	if w.EventFile != "" {
 		args = append(args, "-e", w.EventFile)
+	}
+	if w.ContainerOptions != "" {
+		args = append(args, "--container-options", w.ContainerOptions)
 	}
 	if w.APIURL != "" {
 		args = append(args, "--env", "GITHUB_API_URL="+w.APIURL)

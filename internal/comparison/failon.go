@@ -12,12 +12,13 @@ type FailOn int
 
 // The fail-on levels.
 const (
-	FailMajor FailOn = iota // major or critical fails (default)
-	FailMinor               // any regression fails
-	FailNever               // no regression fails (failed benchmarks still do)
+	FailMajor    FailOn = iota // major or critical fails (default)
+	FailMinor                  // any regression fails
+	FailNever                  // no regression fails (failed benchmarks still do)
+	FailCritical               // only a critical regression fails
 )
 
-// ParseFailOn parses "major", "minor" or "never".
+// ParseFailOn parses "major", "minor", "critical" or "never".
 func ParseFailOn(s string) (FailOn, error) {
 	switch s {
 	case "major":
@@ -26,6 +27,8 @@ func ParseFailOn(s string) (FailOn, error) {
 		return FailMinor, nil
 	case "never":
 		return FailNever, nil
+	case "critical":
+		return FailCritical, nil
 	}
 	return 0, fmt.Errorf("unknown fail-on level %q (want major, minor or never)", s)
 }
@@ -37,6 +40,8 @@ func (f FailOn) String() string {
 		return "minor"
 	case FailNever:
 		return "never"
+	case FailCritical:
+		return "critical"
 	}
 	return "major"
 }
@@ -48,6 +53,8 @@ func (f FailOn) Severity() gate.Severity {
 		return gate.SeverityMinor
 	case FailNever:
 		return gate.SeverityNone
+	case FailCritical:
+		return gate.SeverityCritical
 	}
 	return gate.SeverityMajor
 }

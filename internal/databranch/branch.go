@@ -45,6 +45,11 @@ type Branch struct {
 	Name   string // branch name; "" is DefaultBranch
 	Git    string // git binary; "" is "git" from PATH
 	Log    *slog.Logger
+	// Env is extra environment for git only (never for benchmarks), e.g.
+	// GIT_CONFIG_COUNT/KEY/VALUE carrying an http.extraheader with the
+	// workflow's token for an https remote: the scratch repository does
+	// not see the credentials actions/checkout left in the checkout.
+	Env []string
 
 	// MaxAttempts bounds the fetch–merge–push cycles of one Save.
 	MaxAttempts int
@@ -89,7 +94,7 @@ func (b *Branch) scratch(ctx context.Context) (*git, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	g, err := newGit(ctx, b.Git, filepath.Join(dir, "repo.git"))
+	g, err := newGit(ctx, b.Git, filepath.Join(dir, "repo.git"), b.Env...)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, "", err

@@ -21,7 +21,7 @@ type git struct {
 }
 
 // newGit creates a scratch bare repository in dir.
-func newGit(ctx context.Context, bin, dir string) (*git, error) {
+func newGit(ctx context.Context, bin, dir string, env ...string) (*git, error) {
 	if bin == "" {
 		bin = "git"
 	}
@@ -30,6 +30,7 @@ func newGit(ctx context.Context, bin, dir string) (*git, error) {
 		"GIT_AUTHOR_NAME=benchgate", "GIT_AUTHOR_EMAIL=benchgate@users.noreply.github.com",
 		"GIT_COMMITTER_NAME=benchgate", "GIT_COMMITTER_EMAIL=benchgate@users.noreply.github.com",
 	)}
+	g.env = append(g.env, env...)
 	if _, err := g.run(ctx, nil, "init", "--quiet", "--bare", dir); err != nil {
 		return nil, err
 	}
