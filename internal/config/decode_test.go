@@ -112,7 +112,7 @@ benchmarks:
 `,
 			want: []string{
 				`benchgate.yml:1: version: unsupported version 2 (this benchgate reads version 1)`,
-				`benchgate.yml:3: defaults.format: unknown format "json" (want one of: auto, native, go, gab, gab-smaller, gab-bigger, gab-data-js, pytest, googlebench, hyperfine, criterion)`,
+				`benchgate.yml:3: defaults.format: unknown format "json" (want one of: auto, native, go, gab, gab-smaller, gab-bigger, gab-data-js, pytest, googlebench, hyperfine, criterion, time)`,
 				`benchgate.yml:4: defaults.shell: unknown shell "zsh" (want "" for argv or "bash")`,
 				`benchgate.yml:5: defaults.repetitions: repetitions must be at least 1, got 0`,
 				`benchgate.yml:7: matrix.models: empty list: want at least one model`,
