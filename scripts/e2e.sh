@@ -18,16 +18,6 @@ if [ -z "${ACT:-}" ] && ! command -v act >/dev/null; then
   fi
   export ACT
 fi
-started_dockerd=""
-if ! docker info >/dev/null 2>&1; then
-  echo "==> starting dockerd"
-  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  log=$(mktemp)
-  $sudo dockerd --bridge=none --iptables=false --ip-masq=false >"$log" 2>&1 &
-  started_dockerd=$!
-  trap '[ -n "$started_dockerd" ] && $sudo kill "$started_dockerd" 2>/dev/null; wait "$started_dockerd" 2>/dev/null || true' EXIT
-  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { echo "dockerd did not start:" >&2; cat "$log" >&2; exit 1; }
-fi
+. scripts/dockerd.sh
 scripts/build-base-images.sh
 go test -tags e2e -count=1 -timeout 40m -run 'TestPlumbing|TestGitHubE2E' -v ./internal/actiontest/ "$@"

@@ -19,19 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 /usr/bin/python3 -c 'import torch, torchvision' || { echo "python3-torch is not importable by /usr/bin/python3" >&2; exit 1; }
 
-# A Docker engine for the sibling-container backend's tests. Started here
-# only when none answers, with no bridge, no iptables and no masquerading
-# (containers use --network none or host), and stopped again by its PID.
-started_dockerd=""
-if ! docker info >/dev/null 2>&1; then
-  echo "==> starting dockerd"
-  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  log=$(mktemp)
-  $sudo dockerd --bridge=none --iptables=false --ip-masq=false >"$log" 2>&1 &
-  started_dockerd=$!
-  trap '[ -n "$started_dockerd" ] && $sudo kill "$started_dockerd" 2>/dev/null; wait "$started_dockerd" 2>/dev/null || true' EXIT
-  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { echo "dockerd did not start:" >&2; cat "$log" >&2; exit 1; }
-fi
+# A Docker engine (started only when none answers; see scripts/dockerd.sh).
+. scripts/dockerd.sh
 
 go test -count=1 -shuffle=on -race -timeout 30m ./...
