@@ -105,7 +105,7 @@ func TestUnderpoweredIsInconclusive(t *testing.T) {
 }
 
 func TestMDEFormula(t *testing.T) {
-	// STATISTICS.md §7.2 item 6: MDE ≈ CV·√(25/n) at α = 0.01, power 0.8.
+	// docs/STATISTICS.md §7.2 item 6: MDE ≈ CV·√(25/n) at α = 0.01, power 0.8.
 	for _, n := range []int{5, 10, 20} {
 		got := mde(0.02, n, n, 0.01, 0.8)
 		want := 0.02 * math.Sqrt(25/float64(n))

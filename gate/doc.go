@@ -19,7 +19,7 @@
 //     run's value (its ns/op, its p50 latency, its throughput), never a
 //     per-query value pooled from several runs, which are autocorrelated and
 //     share the run's offset.
-//   - Base and head runs are interleaved on one machine (STATISTICS.md §7.1),
+//   - Base and head runs are interleaved on one machine (docs/STATISTICS.md §7.1),
 //     so that job-level effects (a slow host, drift, throttling) hit both
 //     sides alike; runs of one side are then exchangeable. Without
 //     interleaving the test cannot see the between-job variance and its
@@ -76,7 +76,7 @@
 //
 // With E = Estimate() (the Hodges–Lehmann shift oriented so that positive is
 // worse), L = Bound, floor = max(Policy.Floor, Policy.NoiseFloor), and
-// Policy p (STATISTICS.md §7.4):
+// Policy p (docs/STATISTICS.md §7.4):
 //
 //   - critical: the head median breaks Policy.Budget (an absolute SLO such
 //     as a p99 latency limit; no statistics needed), or the test rejects and

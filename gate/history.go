@@ -7,7 +7,7 @@ import (
 	"github.com/aclements/go-moremath/stats"
 )
 
-// History fallback limits (STATISTICS.md §7.2 item 7): at least 10 points
+// History fallback limits (docs/STATISTICS.md §7.2 item 7): at least 10 points
 // for a usable variance, at most the last 64 so that the history is recent.
 const (
 	minHistory = 10

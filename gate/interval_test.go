@@ -92,7 +92,7 @@ func TestMinP(t *testing.T) {
 			t.Errorf("2·minOneSidedP(%d, %d) = %v; want %v", n, n, got, want[n])
 		}
 	}
-	// STATISTICS.md §7.2: the one-sided minimum p is 0.014 at n = 4 and
+	// docs/STATISTICS.md §7.2: the one-sided minimum p is 0.014 at n = 4 and
 	// 0.004 at n = 5, so α = 0.01 needs 5 per side.
 	if got, want := oneSidedSamplesPerSide(0.01), 5; got != want {
 		t.Errorf("oneSidedSamplesPerSide(0.01) = %d; want %d", got, want)

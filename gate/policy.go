@@ -64,7 +64,7 @@ type Policy struct {
 
 // DefaultPolicy is the published default. The reason for each value:
 //
-//   - Alpha 0.01, one-sided: STATISTICS.md §7.2. The gate asks one question,
+//   - Alpha 0.01, one-sided: docs/STATISTICS.md §7.2. The gate asks one question,
 //     "is head worse?", so the test is one-sided; 0.01 keeps the A/A false
 //     alarm rate per series at or under 1 % for any regression.
 //   - Floor 0.01: changes under 1 % are rarely actionable and are within the
@@ -75,7 +75,7 @@ type Policy struct {
 //   - Confidence 0.95: benchstat's default (-confidence) for the displayed
 //     interval.
 //   - Major 0.05, MajorEstimate 0.10 with MajorP 0.001, Critical 0.20: the
-//     severity classes of STATISTICS.md §7.4. A 5 % lower bound is far
+//     severity classes of docs/STATISTICS.md §7.4. A 5 % lower bound is far
 //     outside A/A noise when runs are interleaved; 20 % is outside any
 //     noise seen on tuned hardware.
 //   - Power 0.8: the conventional power of a sample-size calculation.

@@ -15,7 +15,7 @@ const mwuEfficiency = math.Pi / 3
 // rank test at level alpha with the given power, for a log-scale noise
 // sigma and samples of n1 and n2 (n2 = 0 for a paired test on n1
 // differences): exp((z₁₋α + z_power)·σ·√(π/3·(1/n1 + 1/n2))) − 1. With
-// α = 0.01 and power 0.8 this is close to STATISTICS.md's CV·√(25/n).
+// α = 0.01 and power 0.8 this is close to docs/STATISTICS.md's CV·√(25/n).
 func mde(sigma float64, n1, n2 int, alpha, power float64) float64 {
 	if n1 == 0 || math.IsNaN(sigma) {
 		return math.NaN()

@@ -2,7 +2,7 @@ package gate
 
 import "fmt"
 
-// Severity grades a comparison's outcome (STATISTICS.md §7.4). The zero
+// Severity grades a comparison's outcome (docs/STATISTICS.md §7.4). The zero
 // Severity is SeverityNone.
 type Severity int
 

@@ -30,7 +30,9 @@ func (g *gateFlags) add(fs interface {
 }
 
 // thresholds reads the suite's per-metric thresholds (metric or
-// metric@hardware keys); a metric set by several benchmarks takes the last.
+// metric@hardware keys). Thresholds apply by metric across the suite, so
+// two benchmarks that set the same metric differently are an error naming
+// both, rather than one silently overriding the other.
 func (g *gateFlags) thresholds() (comparison.Thresholds, error) {
 	th := comparison.Thresholds{}
 	if g.suite == "" {
@@ -40,6 +42,7 @@ func (g *gateFlags) thresholds() (comparison.Thresholds, error) {
 	if err != nil {
 		return nil, err
 	}
+	setBy := map[string]string{}
 	for _, b := range s.Benchmarks {
 		for metric, t := range b.Thresholds {
 			ct := comparison.Threshold{Floor: t.Floor, Alpha: t.Alpha, Major: t.Major, Critical: t.Critical, Budget: t.Budget}
@@ -47,7 +50,11 @@ func (g *gateFlags) thresholds() (comparison.Thresholds, error) {
 				exact := t.Assume == "exact"
 				ct.Exact = &exact
 			}
-			th[metric] = ct
+			if prev, ok := th[metric]; ok && !sameThreshold(prev, ct) {
+				return nil, fmt.Errorf("suite %s: benchmarks %q and %q set different thresholds for metric %q; thresholds apply per metric across the suite (use metric@hardware keys, or one value)",
+					g.suite, setBy[metric], b.Name, metric)
+			}
+			th[metric], setBy[metric] = ct, b.Name
 		}
 	}
 	return th, nil
@@ -167,11 +174,16 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer f.Close() // after the checked Close below, a no-op
 		w = f
 	}
 	if err := writeVerdict(w, *format, c); err != nil {
 		return err
+	}
+	if f, ok := w.(*os.File); ok && f != e.stdout {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
 	}
 	if c.Regressed() {
 		return &exitCode{code: exitRegression}
@@ -209,4 +221,12 @@ func loadSide(ctx context.Context, e *env, sel, format string, open func() (*sto
 		return nil, comparison.Side{}, err
 	}
 	return rs, comparison.Side{Label: sel, RunID: fmt.Sprintf("%s#%d", run.ID, run.Attempt), Commit: run.Commit, Ref: run.Ref}, nil
+}
+
+// sameThreshold reports whether a and b set the same values.
+func sameThreshold(a, b comparison.Threshold) bool {
+	eq := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	eb := func(x, y *bool) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return eq(a.Floor, b.Floor) && eq(a.Alpha, b.Alpha) && eq(a.Major, b.Major) && eq(a.Critical, b.Critical) &&
+		eq(a.Budget, b.Budget) && eb(a.Exact, b.Exact)
 }

@@ -12,7 +12,7 @@ import (
 
 func cmdEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval", "[--mode short|full] [--seed N] [--output FILE]",
-		"Measure the gate on synthetic data with a known truth (STATISTICS.md §8): false alarms,\n"+
+		"Measure the gate on synthetic data with a known truth (docs/STATISTICS.md §8): false alarms,\n"+
 			"power, severity, interval coverage and change-point detection, side by side with\n"+
 			"benchstat and github-action-benchmark's ratio rule, and write a Markdown report.\n"+
 			"The same seed always gives the same report. The full mode takes minutes on 2 cores.")

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 )
 
 func cmdFetch(ctx context.Context, e *env, args []string) error {
@@ -14,6 +16,7 @@ func cmdFetch(ctx context.Context, e *env, args []string) error {
 	var bf branchFlags
 	bf.add(fs)
 	db := dbFlags(fs)
+	force := fs.Bool("force", false, "replace an existing database at --db (its runs that were never saved are lost)")
 	if err := parseFlags(e, fs, args); err != nil {
 		return err
 	}
@@ -25,6 +28,14 @@ func cmdFetch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	path := dbPath(e, *db)
+	// Note: --db defaults to the file run and ingest write; replacing it
+	// silently would lose runs never saved to the branch.
+	if _, err := os.Stat(path); err == nil && !*force {
+		return fmt.Errorf("%s exists: fetching would replace it (and any run not yet saved with 'benchgate save'); give another --db, or --force", path)
+	}
+	if err := os.Remove(path + ".wal"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the stale write-ahead log of %s: %w", path, err)
+	}
 	res, err := b.Fetch(ctx, path)
 	if err != nil {
 		return err

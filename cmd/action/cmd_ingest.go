@@ -45,7 +45,8 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	run := rf.newRun(ctx, e, *suite, "ingest-"+hex.EncodeToString(h.Sum(nil))[:16])
-	stats, err := st.Ingest(ctx, run, all)
+	// Files may hold repetitions of the same benchmarks: one series each.
+	stats, err := st.Ingest(ctx, run, results.Merge(all))
 	if err != nil {
 		return fmt.Errorf("storing: %w", err)
 	}

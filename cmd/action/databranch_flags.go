@@ -61,7 +61,9 @@ func defaultBranch(e *env) string {
 // no --ref) any writer is allowed: the CLI works against any remote.
 func checkWriter(e *env, ref string, trusted []string) error {
 	switch e.getenv("GITHUB_EVENT_NAME") {
-	case "pull_request", "pull_request_target", "merge_group":
+	case "pull_request", "pull_request_target", "merge_group", "workflow_run":
+		// Note: under workflow_run, GITHUB_REF is the default branch while
+		// what was measured is often a pull request's head.
 		return fmt.Errorf("event %s may not write the data branch: pull requests only read it: %w",
 			e.getenv("GITHUB_EVENT_NAME"), databranch.ErrUntrusted)
 	}

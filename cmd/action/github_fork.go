@@ -59,7 +59,20 @@ func (g *ghMode) writeForkFile(out *outcome, ci report.CommentInput) error {
 		return err
 	}
 	path := filepath.Join(g.ws, forkFile)
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	// Note: the workspace holds the pull request's files and benchgate runs
+	// as root: never follow a symlink the PR committed under this name.
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("writing the fork results file: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the fork results file: %w", err)
+	}
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the fork results file: %w", err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing the fork results file: %w", err)
 	}
 	chownLike(path, g.ws)
@@ -114,7 +127,7 @@ func chownLike(path, dir string) {
 		return
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && os.Geteuid() == 0 {
-		_ = os.Chown(path, int(st.Uid), int(st.Gid))
+		_ = os.Lchown(path, int(st.Uid), int(st.Gid))
 	}
 }
 

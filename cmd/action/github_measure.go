@@ -24,6 +24,7 @@ import (
 type outcome struct {
 	cmp         *comparison.Comparison // nil without a baseline
 	base, head  []results.Result       // what cmp compared, for the fork results file
+	failed      int                    // failed benchmarks of the candidate, compared or not
 	bSide       comparison.Side
 	hSide       comparison.Side
 	noBaseline  string // why there is none
@@ -129,8 +130,19 @@ func (g *ghMode) measureAndCompare(ctx context.Context, st *store.DB, h *history
 	if out.baseRun != nil {
 		out.env = envChanges(*out.baseRun, out.headRun)
 	}
+	for _, r := range head {
+		if r.Failure != nil {
+			out.failed++
+		}
+	}
 	out.verdict = verdictOf(out.cmp)
 	out.headline = "no baseline: " + out.noBaseline
+	if out.cmp == nil && out.failed > 0 {
+		// A failed benchmark fails the run even when there is nothing to
+		// compare with (the first run, a new data branch).
+		out.verdict = verdictRegression
+		out.headline += fmt.Sprintf("; %d benchmark(s) failed", out.failed)
+	}
 	if out.cmp != nil {
 		out.headline = report.Headline(out.cmp)
 	}
@@ -231,7 +243,8 @@ func (g *ghMode) measure(ctx context.Context, jobs []config.Job) ([]results.Resu
 			}
 			all = append(all, rs...)
 		}
-		return all, nil
+		// One file per repetition is the documented GPU pattern: merge.
+		return results.Merge(all), nil
 	}
 	g.rt.Group(fmt.Sprintf("benchgate: running %d benchmark job(s) of %s", len(jobs), g.suiteName))
 	t0 := time.Now()

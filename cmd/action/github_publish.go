@@ -126,6 +126,8 @@ func forbidden(err error) bool {
 // conclusion is the check run's conclusion.
 func (g *ghMode) conclusion(out *outcome) string {
 	switch c := out.cmp; {
+	case c == nil && out.failed > 0 && g.in.FailOn != "never":
+		return "failure"
 	case c == nil:
 		return "neutral"
 	case c.Regressed() && g.in.FailOn != "never":

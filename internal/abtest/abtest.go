@@ -17,7 +17,7 @@ import (
 	"github.com/benchgate/benchgate/internal/runner"
 )
 
-// DefaultRounds is R, the number of interleaved rounds (STATISTICS.md §7.1).
+// DefaultRounds is R, the number of interleaved rounds (docs/STATISTICS.md §7.1).
 const DefaultRounds = 10
 
 // MinRounds is the smallest R accepted: fewer cannot reach significance.

@@ -1,4 +1,4 @@
-// Package abtest runs a suite in the same-runner A/B mode (STATISTICS.md
+// Package abtest runs a suite in the same-runner A/B mode (docs/STATISTICS.md
 // §7.1): the baseline is the pull request's merge-base, checked out in a
 // git worktree next to the candidate's checkout; both sides are prepared
 // (one untimed warm-up run each, which for Go suites compiles both test
@@ -17,7 +17,7 @@
 // base side with working directories moved into the worktree. Each round
 // runs every job once (repetitions are the rounds). For Go benchmarks
 // (format: go) "-count=N" / "-test.count=N" arguments become "-count=1", so
-// that one round gives one sample per side (STATISTICS.md §7.1: the unit of
+// that one round gives one sample per side (docs/STATISTICS.md §7.1: the unit of
 // replication is one -count=1 run); other formats run their command as is,
 // and all samples of a round carry its number.
 package abtest

@@ -32,7 +32,7 @@ func InputSpecs() []Input {
 		{"command", "", "A benchmark command line to run instead of a suite file (its output read in format)."},
 		{"format", "auto", "Format of the results read from command or results-file: " + formatList() + "."},
 		{"results-file", "", "Ingest-only mode: comma list of results files written by earlier steps (the recommended way for GPUs: run the benchmarks on the host, gate in the action)."},
-		{"github-token", "${{ github.token }}", "Token for the PR comment and the check run; needs pull-requests: write and checks: write. Never passed to the benchmark."},
+		{"github-token", "${{ github.token }}", "Token for the PR comment and the check run; needs pull-requests: write and checks: write. Removed from the benchmark's environment."},
 		{"data-branch", "benchgate-data", "Git branch holding the DuckDB history."},
 		{"save-on", "", "Comma list of refs or patterns whose runs may write the data branch, e.g. main,refs/heads/release/* (default the repository's default branch). Pull requests never write."},
 		{"compare-mode", "auto", "same-runner (run base and head interleaved on this runner), history (compare with the data branch's baseline) or auto (history when it has a baseline, else same-runner)."},

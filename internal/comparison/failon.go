@@ -30,7 +30,7 @@ func ParseFailOn(s string) (FailOn, error) {
 	case "critical":
 		return FailCritical, nil
 	}
-	return 0, fmt.Errorf("unknown fail-on level %q (want major, minor or never)", s)
+	return 0, fmt.Errorf("unknown fail-on level %q (want minor, major, critical or never)", s)
 }
 
 // String returns "major", "minor" or "never".

@@ -1,5 +1,5 @@
 // Package eval measures the gate on data whose ground truth is known, as
-// STATISTICS.md §8 lays out: synthetic noise models (log-normal CV 0.5–10 %,
+// docs/STATISTICS.md §8 lays out: synthetic noise models (log-normal CV 0.5–10 %,
 // bimodal runners, between-job offsets, drift, outliers, heavy tails,
 // autocorrelation, quantisation, GPU throttling and warm-up), injected
 // shifts of ±1–50 %, and main-branch histories with steps, spikes and

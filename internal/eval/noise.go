@@ -25,7 +25,7 @@ func (l Layout) String() string {
 	return "interleaved"
 }
 
-// Noise is a generator of run-level samples (STATISTICS.md §8.1). Every
+// Noise is a generator of run-level samples (docs/STATISTICS.md §8.1). Every
 // effect is multiplicative; the zero value is noiseless.
 type Noise struct {
 	Name   string

@@ -31,7 +31,7 @@ func ParseDirection(s string) (Direction, error) {
 // Metric is one measured quantity of a result, with its repeated samples.
 //
 // Samples are in the metric's base unit (seconds, bytes, items/s, …), one per
-// repetition (unit of replication: one run, see STATISTICS.md §7.1). Readers
+// repetition (unit of replication: one run, see docs/STATISTICS.md §7.1). Readers
 // normalise units on read; Unit names the normalised unit.
 type Metric struct {
 	Name    string    // e.g. "sec/op", "latency_p50", "throughput"

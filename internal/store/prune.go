@@ -15,7 +15,7 @@ type PruneOptions struct {
 }
 
 // DefaultKeepRuns is the retention window of raw samples per series group:
-// enough for the gate's history (≤ 64 points, STATISTICS.md §7.2) with a
+// enough for the gate's history (≤ 64 points, docs/STATISTICS.md §7.2) with a
 // margin.
 const DefaultKeepRuns = 100
 
