@@ -133,14 +133,6 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	if err := oneOf("format", *format, "table", "markdown", "json"); err != nil {
 		return err
 	}
-	policy, err := gf.policy()
-	if err != nil {
-		return err
-	}
-	opts, err := gf.options()
-	if err != nil {
-		return err
-	}
 	var st *store.DB
 	openStore := func() (*store.DB, error) {
 		if st == nil {
@@ -156,34 +148,19 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 			st.Close()
 		}
 	}()
-	bRes, bSide, err := loadSide(ctx, e, *base, *inFormat, openStore)
+	c, err := gf.compareSides(ctx, e, *base, *head, *inFormat, openStore)
 	if err != nil {
-		return fmt.Errorf("--base: %w", err)
+		return err
 	}
-	hRes, hSide, err := loadSide(ctx, e, *head, *inFormat, openStore)
-	if err != nil {
-		return fmt.Errorf("--head: %w", err)
-	}
-	c := comparison.Compare(bRes, hRes, bSide, hSide, policy, opts...)
 	if len(c.Rows) == 0 && len(c.Failed) == 0 {
 		return fmt.Errorf("no series in common between %q and %q", *base, *head)
 	}
-	w := e.stdout
-	if *output != "" {
-		f, err := os.Create(*output)
-		if err != nil {
+	if *output == "" {
+		if err := writeVerdict(e.stdout, *format, c); err != nil {
 			return err
 		}
-		defer f.Close() // after the checked Close below, a no-op
-		w = f
-	}
-	if err := writeVerdict(w, *format, c); err != nil {
+	} else if err := writeVerdictFile(*output, *format, c); err != nil {
 		return err
-	}
-	if f, ok := w.(*os.File); ok && f != e.stdout {
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("--output: %w", err)
-		}
 	}
 	if c.Regressed() {
 		return &exitCode{code: exitRegression}
@@ -229,4 +206,42 @@ func sameThreshold(a, b comparison.Threshold) bool {
 	eb := func(x, y *bool) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
 	return eq(a.Floor, b.Floor) && eq(a.Alpha, b.Alpha) && eq(a.Major, b.Major) && eq(a.Critical, b.Critical) &&
 		eq(a.Budget, b.Budget) && eb(a.Exact, b.Exact)
+}
+
+// writeVerdictFile writes the verdict to path, reporting a failed close.
+func writeVerdictFile(path, format string, c *comparison.Comparison) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := writeVerdict(f, format, c); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	return nil
+}
+
+// compareSides loads the baseline and the candidate (results files or
+// stored runs, see loadSide) and compares them with the flags' policy.
+func (g *gateFlags) compareSides(ctx context.Context, e *env, base, head, inFormat string, open func() (*store.DB, error)) (*comparison.Comparison, error) {
+	policy, err := g.policy()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := g.options()
+	if err != nil {
+		return nil, err
+	}
+	bRes, bSide, err := loadSide(ctx, e, base, inFormat, open)
+	if err != nil {
+		return nil, fmt.Errorf("--base: %w", err)
+	}
+	hRes, hSide, err := loadSide(ctx, e, head, inFormat, open)
+	if err != nil {
+		return nil, fmt.Errorf("--head: %w", err)
+	}
+	return comparison.Compare(bRes, hRes, bSide, hSide, policy, opts...), nil
 }

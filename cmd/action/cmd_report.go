@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/hardware"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/store"
@@ -54,24 +53,10 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *base != "" {
-		policy, err := gf.policy()
-		if err != nil {
-			return err
-		}
 		open := func() (*store.DB, error) { return st, nil }
-		bRes, bSide, err := loadSide(ctx, e, *base, "auto", open)
-		if err != nil {
-			return fmt.Errorf("--base: %w", err)
-		}
-		hRes, hSide, err := loadSide(ctx, e, *head, "auto", open)
-		if err != nil {
-			return fmt.Errorf("--head: %w", err)
-		}
-		opts, err := gf.options()
-		if err != nil {
+		if t.Comparison, err = gf.compareSides(ctx, e, *base, *head, "auto", open); err != nil {
 			return err
 		}
-		t.Comparison = comparison.Compare(bRes, hRes, bSide, hSide, policy, opts...)
 	}
 	ext := map[string]string{"html": "html", "markdown": "md", "md": "md", "json": "json"}[*format]
 	path := *output

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -77,11 +76,11 @@ func (r *runFlags) newRun(ctx context.Context, e *env, suite, defaultID string) 
 func gitOutput(ctx context.Context, args ...string) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "git", args...).Output()
+	out, err := gitOut(ctx, ".", args...)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(string(out))
+	return out
 }
 
 // newRunID returns a fresh, unique local run id.
