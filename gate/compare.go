@@ -432,10 +432,4 @@ func logs(values []float64) []float64 {
 }
 
 // median returns the median of sorted, non-empty values.
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
+func median(sorted []float64) float64 { return Quantile(sorted, 0.5) }

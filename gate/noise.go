@@ -68,7 +68,7 @@ func NoiseOf(history []float64) Noise {
 	}
 	n.CV = sigmaToCV(madScale * median(sortedCopy(diffs)) / math.Sqrt2)
 	r := sortedCopy(rel)
-	q1, q3 := quantile(r, 0.25), quantile(r, 0.75)
+	q1, q3 := Quantile(r, 0.25), Quantile(r, 0.75)
 	n.Floor = q3 + 3*(q3-q1)
 	n.Bimodality = bimodality(x)
 	n.Bimodal = n.N >= 10 && n.Bimodality > 5.0/9
@@ -132,16 +132,27 @@ func bimodality(x []float64) float64 {
 	return (g*g + 1) / (k + 3*(n-1)*(n-1)/((n-2)*(n-3)))
 }
 
-// quantile returns the q-quantile of sorted values by linear interpolation
-// (Hyndman–Fan type 7).
-func quantile(sorted []float64, q float64) float64 {
-	if len(sorted) == 0 {
+// Quantile returns the q-quantile (0 ≤ q ≤ 1) of the ascending sorted
+// values by linear interpolation between order statistics (Hyndman and Fan
+// type 7, the default of R and NumPy, which the seed used): with
+// h = (n-1)q, it is x[⌊h⌋] + (h-⌊h⌋)(x[⌊h⌋+1]-x[⌊h⌋]). It returns NaN for
+// no values. Every quantile benchgate prints or stores comes from here.
+func Quantile(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	if n == 0 {
 		return math.NaN()
 	}
-	h := q * float64(len(sorted)-1)
+	h := q * float64(n-1)
 	lo := int(math.Floor(h))
-	if lo+1 >= len(sorted) {
-		return sorted[len(sorted)-1]
+	if lo < 0 {
+		return sorted[0]
+	}
+	if lo+1 >= n {
+		return sorted[n-1]
 	}
 	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
+
+// Median returns the median of values (in any order; values is not
+// modified), NaN for none.
+func Median(values []float64) float64 { return Quantile(sortedCopy(values), 0.5) }

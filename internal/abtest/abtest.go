@@ -7,10 +7,11 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/results"
@@ -135,15 +136,16 @@ func worktree(ctx context.Context, repo, commit string) (string, func(), error) 
 		return "", nil, err
 	}
 	dir := filepath.Join(parent, "base")
-	if out, err := exec.CommandContext(ctx, "git", "-C", repo, "worktree", "add", "--quiet", "--detach", dir, commit).CombinedOutput(); err != nil {
+	g := gitcmd.In(repo)
+	if _, err := g.Text(ctx, "worktree", "add", "--quiet", "--detach", dir, commit); err != nil {
 		os.RemoveAll(parent)
-		return "", nil, fmt.Errorf("checking out the base %s in a worktree: %w: %s", commit, err, strings.TrimSpace(string(out)))
+		return "", nil, fmt.Errorf("checking out the base %s in a worktree: %w", commit, err)
 	}
 	cleanup := func() {
 		// Note: a fresh context, so that the worktree goes even when ctx ended.
-		_ = exec.Command("git", "-C", repo, "worktree", "remove", "--force", dir).Run()
+		_, _ = g.Text(context.Background(), "worktree", "remove", "--force", dir)
 		os.RemoveAll(parent)
-		_ = exec.Command("git", "-C", repo, "worktree", "prune").Run()
+		_, _ = g.Text(context.Background(), "worktree", "prune")
 	}
 	return dir, cleanup, nil
 }

@@ -14,10 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -60,14 +61,14 @@ func (c Choice) Describe(now time.Time) string {
 	run := fmt.Sprintf("run %s#%d", c.Run.ID, c.Run.Attempt)
 	if c.Fallback != "" {
 		return fmt.Sprintf("baseline: %s of commit %s (%s), measured %s ago — %s",
-			run, abbrev(c.Run.Commit), c.Run.Ref, age(now.Sub(c.Run.CreatedAt)), c.Fallback)
+			run, gitcmd.Short(c.Run.Commit), c.Run.Ref, age(now.Sub(c.Run.CreatedAt)), c.Fallback)
 	}
 	where := "the merge-base"
 	if c.Depth > 0 {
-		where = fmt.Sprintf("%d first-parent commit(s) before the merge-base %s", c.Depth, abbrev(c.MergeBase))
+		where = fmt.Sprintf("%d first-parent commit(s) before the merge-base %s", c.Depth, gitcmd.Short(c.MergeBase))
 	}
 	return fmt.Sprintf("baseline: %s of commit %s, %s; commit %s old, run measured %s ago",
-		run, abbrev(c.Commit), where, age(now.Sub(c.CommitTime)), age(now.Sub(c.Run.CreatedAt)))
+		run, gitcmd.Short(c.Commit), where, age(now.Sub(c.CommitTime)), age(now.Sub(c.Run.CreatedAt)))
 }
 
 // Select finds the baseline of o.Head against o.Base among db's runs.
@@ -79,7 +80,7 @@ func Select(ctx context.Context, db *store.DB, o Options) (Choice, error) {
 	if head == "" {
 		head = "HEAD"
 	}
-	mb, err := gitText(ctx, o, "merge-base", o.Base, head)
+	mb, err := gitcmd.Cmd{Bin: o.Git, Dir: o.RepoDir}.Text(ctx, "merge-base", o.Base, head)
 	if err != nil {
 		return Choice{}, fmt.Errorf("finding the merge-base of %s and %s (a shallow clone needs fetch-depth: 0): %w", o.Base, head, err)
 	}
@@ -87,7 +88,7 @@ func Select(ctx context.Context, db *store.DB, o Options) (Choice, error) {
 	if depth <= 0 {
 		depth = DefaultMaxDepth
 	}
-	log, err := gitText(ctx, o, "log", "--first-parent", "--max-count="+strconv.Itoa(depth+1), "--format=%H %ct", mb)
+	log, err := gitcmd.Cmd{Bin: o.Git, Dir: o.RepoDir}.Text(ctx, "log", "--first-parent", "--max-count="+strconv.Itoa(depth+1), "--format=%H %ct", mb)
 	if err != nil {
 		return Choice{}, fmt.Errorf("walking the history of %s: %w", mb, err)
 	}
@@ -118,36 +119,9 @@ func Select(ctx context.Context, db *store.DB, o Options) (Choice, error) {
 	}
 	r, err := db.FindRun(ctx, branch)
 	if err != nil {
-		return Choice{}, fmt.Errorf("no run of the merge-base %s or its %d first-parent ancestors, and none of %s: %w", abbrev(mb), depth, branch, ErrNoBaseline)
+		return Choice{}, fmt.Errorf("no run of the merge-base %s or its %d first-parent ancestors, and none of %s: %w", gitcmd.Short(mb), depth, branch, ErrNoBaseline)
 	}
-	return Choice{Run: r, MergeBase: mb, Fallback: fmt.Sprintf("no run of the merge-base %s or its %d first-parent ancestors; using the newest run of %s instead", abbrev(mb), depth, branch)}, nil
-}
-
-// gitText runs git in o.RepoDir and returns its trimmed output.
-func gitText(ctx context.Context, o Options, args ...string) (string, error) {
-	bin := o.Git
-	if bin == "" {
-		bin = "git"
-	}
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = o.RepoDir
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(string(ee.Stderr)))
-		}
-		return "", fmt.Errorf("git %s: %w", args[0], err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
-// abbrev shortens a commit SHA.
-func abbrev(sha string) string {
-	if len(sha) > 10 {
-		return sha[:10]
-	}
-	return sha
+	return Choice{Run: r, MergeBase: mb, Fallback: fmt.Sprintf("no run of the merge-base %s or its %d first-parent ancestors; using the newest run of %s instead", gitcmd.Short(mb), depth, branch)}, nil
 }
 
 // age formats a duration coarsely: minutes, hours or days.

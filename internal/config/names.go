@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/benchgate/benchgate/internal/results"
 )
 
 // DefaultModels is the matrix's model list when neither the suite file nor
@@ -20,10 +22,6 @@ var DefaultBatchSizes = []int{1, 2, 4, 8, 16}
 // the command line nor detection ([PlanOptions.DetectedHardware]) names one.
 // It must not be modified.
 var DefaultHardware = []string{"cpu"}
-
-// HardwareTypes lists the hardware a matrix may name: the seed's eight
-// endpoints. It must not be modified.
-var HardwareTypes = []string{"cpu", "cuda", "rocm", "mps", "openvino", "qnn", "webnn", "webgpu"}
 
 // maxNameLen bounds model names.
 const maxNameLen = 128
@@ -50,8 +48,8 @@ func checkModel(s string) error {
 
 // checkHardware reports why s is not a known hardware type.
 func checkHardware(s string) error {
-	if !slices.Contains(HardwareTypes, s) {
-		return fmt.Errorf("unknown hardware %q (want one of %s)", s, strings.Join(HardwareTypes, ", "))
+	if !slices.Contains(results.HardwareTypes, s) {
+		return fmt.Errorf("unknown hardware %q (want one of %s)", s, strings.Join(results.HardwareTypes, ", "))
 	}
 	return nil
 }

@@ -3,10 +3,10 @@ package databranch
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
+	"io"
 	"strings"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 )
 
 // git runs the git binary in one private bare repository: the scratch
@@ -15,39 +15,40 @@ import (
 // that git's global and system config are still read (for credentials on a
 // real remote).
 type git struct {
-	bin string // the git binary
-	dir string // the scratch bare repository
-	env []string
+	cmd gitcmd.Cmd
 }
 
 // newGit creates a scratch bare repository in dir.
 func newGit(ctx context.Context, bin, dir string, env ...string) (*git, error) {
-	if bin == "" {
-		bin = "git"
-	}
-	g := &git{bin: bin, dir: dir, env: append(os.Environ(),
+	g := &git{cmd: gitcmd.Cmd{Bin: bin, GitDir: dir, Env: append([]string{
 		"GIT_TERMINAL_PROMPT=0",
 		"GIT_AUTHOR_NAME=benchgate", "GIT_AUTHOR_EMAIL=benchgate@users.noreply.github.com",
 		"GIT_COMMITTER_NAME=benchgate", "GIT_COMMITTER_EMAIL=benchgate@users.noreply.github.com",
-	)}
-	g.env = append(g.env, env...)
+	}, env...)}}
 	if _, err := g.run(ctx, nil, "init", "--quiet", "--bare", dir); err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
-// run runs git with args in the scratch repository and returns its stdout;
-// the error quotes git's stderr.
+// with returns g's command with extraEnv added.
+func (g *git) with(extraEnv []string) gitcmd.Cmd {
+	c := g.cmd
+	c.Env = append(append([]string(nil), c.Env...), extraEnv...)
+	return c
+}
+
+// run runs git with args in the scratch repository and returns its stdout
+// (also on failure); the error is a *gitcmd.Error quoting git's stderr.
 func (g *git) run(ctx context.Context, extraEnv []string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, g.bin, append([]string{"--git-dir=" + g.dir}, args...)...)
-	cmd.Env = append(g.env, extraEnv...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.Bytes(), &gitError{args: args, stderr: strings.TrimSpace(stderr.String()), err: err}
-	}
-	return stdout.Bytes(), nil
+	var out bytes.Buffer
+	err := g.with(extraEnv).Exec(ctx, nil, &out, args...)
+	return out.Bytes(), err
+}
+
+// stream runs git with args, stdin as its input and stdout as its output.
+func (g *git) stream(ctx context.Context, stdin io.Reader, stdout io.Writer, args ...string) error {
+	return g.cmd.Exec(ctx, stdin, stdout, args...)
 }
 
 // text runs git and returns its stdout without the final newline.
@@ -55,20 +56,3 @@ func (g *git) text(ctx context.Context, args ...string) (string, error) {
 	out, err := g.run(ctx, nil, args...)
 	return strings.TrimRight(string(out), "\n"), err
 }
-
-// gitError is a failed git command.
-type gitError struct {
-	args   []string
-	stderr string
-	err    error
-}
-
-func (e *gitError) Error() string {
-	cmd := "git " + e.args[0]
-	if e.stderr == "" {
-		return fmt.Sprintf("%s: %v", cmd, e.err)
-	}
-	return fmt.Sprintf("%s: %v: %s", cmd, e.err, e.stderr)
-}
-
-func (e *gitError) Unwrap() error { return e.err }

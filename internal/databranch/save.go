@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -322,14 +323,11 @@ func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []sto
 
 // hashObject stores data as a blob and returns its SHA.
 func (c *saveCycle) hashObject(ctx context.Context, data []byte) (string, error) {
-	cmd := exec.CommandContext(ctx, c.g.bin, "--git-dir="+c.g.dir, "hash-object", "-w", "--stdin")
-	cmd.Env = c.g.env
-	cmd.Stdin = bytes.NewReader(data)
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("git hash-object: %w", err)
+	var out bytes.Buffer
+	if err := c.g.stream(ctx, bytes.NewReader(data), &out, "hash-object", "-w", "--stdin"); err != nil {
+		return "", err
 	}
-	return strings.TrimSpace(string(out)), nil
+	return strings.TrimSpace(out.String()), nil
 }
 
 // commitTree makes a commit of tree with parent (none when "").
@@ -356,8 +354,8 @@ func (c *saveCycle) push(ctx context.Context, expected, commit string) (bool, er
 	if err == nil {
 		return true, nil
 	}
-	var ge *gitError
-	if errors.As(err, &ge) && isRaceLost(string(out)+ge.stderr) {
+	var ge *gitcmd.Error
+	if errors.As(err, &ge) && isRaceLost(string(out)+ge.Stderr) {
 		return false, nil
 	}
 	return false, fmt.Errorf("pushing to branch %s of %s: %w", c.b.name(), c.b.Remote, err)

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -39,8 +40,8 @@ type runKey struct {
 func (b *Branch) fetch(ctx context.Context, g *git) (snapshot, error) {
 	_, err := g.run(ctx, nil, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1", b.Remote,
 		"+refs/heads/"+b.name()+":"+tipRef)
-	var ge *gitError
-	if errors.As(err, &ge) && strings.Contains(ge.stderr, "couldn't find remote ref") {
+	var ge *gitcmd.Error
+	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
 		return snapshot{runFiles: map[string]string{}}, nil
 	}
 	if err != nil {
@@ -66,7 +67,7 @@ func (b *Branch) fetch(ctx context.Context, g *git) (snapshot, error) {
 			s.dbBlob = f[2]
 		case strings.HasPrefix(path, runsDir+"/"):
 			if _, _, ok := parseRunFileName(path); !ok {
-				return snapshot{}, fmt.Errorf("branch %s at %s: unexpected file %s", b.name(), tip[:12], path)
+				return snapshot{}, fmt.Errorf("branch %s at %s: unexpected file %s", b.name(), gitcmd.Short(tip), path)
 			}
 			s.runFiles[path] = f[2]
 		}
@@ -90,17 +91,12 @@ func (g *git) writeBlob(ctx context.Context, sha, path string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, g.bin, "--git-dir="+g.dir, "cat-file", "blob", sha)
-	cmd.Env = g.env
-	cmd.Stdout = f
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err = cmd.Run()
+	err = g.stream(ctx, nil, f, "cat-file", "blob", sha)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("git cat-file %s: %w: %s", sha, err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("reading blob %s: %w", sha, err)
 	}
 	return nil
 }
@@ -156,10 +152,7 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
-	at := e.Commit
-	if len(at) > 12 {
-		at = at[:12]
-	}
+	at := gitcmd.Short(e.Commit)
 	return fmt.Sprintf("data branch %s at %s is unusable, refusing to read or overwrite it: %v", e.Branch, at, e.Err)
 }
 

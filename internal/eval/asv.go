@@ -1,6 +1,10 @@
 package eval
 
-import "math"
+import (
+	"math"
+
+	"github.com/benchgate/benchgate/gate"
+)
 
 // asvSteps is the asv-style step detector used as a baseline: a Potts
 // (piecewise-constant) fit of the log values by dynamic programming, with
@@ -22,7 +26,7 @@ func asvSteps(values []float64) []int {
 	for i := 1; i < n; i++ {
 		d[i-1] = math.Abs(y[i] - y[i-1])
 	}
-	sigma := 1.4826 * medianOf(d) / math.Sqrt2
+	sigma := 1.4826 * gate.Median(d) / math.Sqrt2
 	if sigma == 0 {
 		sigma = 1e-9
 	}
@@ -63,17 +67,4 @@ func asvSteps(values []float64) []int {
 		}
 	}
 	return steps
-}
-
-// medianOf returns the median of values (sorted in place).
-func medianOf(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	sortFloats(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
 }

@@ -6,10 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+
+	"github.com/benchgate/benchgate/internal/results"
 )
 
-// Types lists every platform benchgate knows, in the seed's order.
-var Types = []string{"cpu", "cuda", "rocm", "mps", "openvino", "qnn", "webnn", "webgpu"}
+// Types lists every platform benchgate knows, in the seed's order: the
+// result model's list (results.HardwareTypes), not a copy.
+var Types = results.HardwareTypes
 
 // Platform is the detection result for one hardware type.
 type Platform struct {

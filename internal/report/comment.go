@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	gitcmd "github.com/benchgate/benchgate/internal/git"
+
 	"github.com/benchgate/benchgate/gate"
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/results"
@@ -182,7 +184,7 @@ func commentSections(in CommentInput) []section {
 		}
 		head.head = append(head.head, "No comparison: "+EscapeMarkdown(reason)+". The results were measured")
 		if in.HeadSHA != "" {
-			head.head = append(head.head, " at "+CodeSpan(shortSHA(in.HeadSHA)))
+			head.head = append(head.head, " at "+CodeSpan(gitcmd.Short(in.HeadSHA)))
 		}
 		head.head = append(head.head, ".\n\n")
 		return append([]section{head}, footer(in)...)
@@ -290,7 +292,7 @@ func footer(in CommentInput) []section {
 	if in.Fork {
 		s.head = append(s.head, "_This pull request comes from a fork: the benchmarks ran with a read-only token, and this comment was posted by a separate workflow after it checked that the pull request's head is still the commit measured")
 		if in.HeadSHA != "" {
-			s.head = append(s.head, " ("+CodeSpan(shortSHA(in.HeadSHA))+")")
+			s.head = append(s.head, " ("+CodeSpan(gitcmd.Short(in.HeadSHA))+")")
 		}
 		s.head = append(s.head, "._\n\n")
 	}
@@ -343,11 +345,4 @@ func mermaidText(s string) string {
 		}
 		return '_'
 	}, s)
-}
-
-func shortSHA(s string) string {
-	if len(s) > 12 {
-		return s[:12]
-	}
-	return s
 }

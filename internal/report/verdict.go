@@ -3,11 +3,13 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/benchgate/benchgate/internal/results"
 	"io"
 	"math"
 	"strings"
 	"text/tabwriter"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
+	"github.com/benchgate/benchgate/internal/results"
 
 	"github.com/benchgate/benchgate/gate"
 	"github.com/benchgate/benchgate/internal/comparison"
@@ -61,11 +63,7 @@ func sideLabel(s comparison.Side) string {
 		extra = append(extra, "run "+s.RunID)
 	}
 	if s.Commit != "" {
-		c := s.Commit
-		if len(c) > 12 {
-			c = c[:12]
-		}
-		extra = append(extra, "commit "+c)
+		extra = append(extra, "commit "+gitcmd.Short(s.Commit))
 	}
 	if s.Ref != "" && s.Ref != s.Label {
 		extra = append(extra, "ref "+s.Ref)

@@ -9,6 +9,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 )
 
 // gabScriptPrefix starts github-action-benchmark's data.js:
@@ -231,7 +233,7 @@ func (d *docDecoder) gabEntry(h *GABHistory, suite string, i, line int, raw json
 	skip := func(format string, args ...any) (GABEntry, bool) {
 		who := ""
 		if e.Commit.ID != "" {
-			who = "commit " + shortCommit(e.Commit.ID) + ": "
+			who = "commit " + gitcmd.Short(e.Commit.ID) + ": "
 		}
 		h.Warnings = append(h.Warnings, &DataError{File: d.file, Line: line, Key: ep,
 			Err: fmt.Errorf("%s%s; entry skipped", who, fmt.Sprintf(format, args...))})
@@ -284,7 +286,7 @@ func (d *docDecoder) gabEntry(h *GABHistory, suite string, i, line int, raw json
 	for _, w := range g.warnings {
 		var de *DataError
 		if errors.As(w, &de) {
-			de.Err = fmt.Errorf("commit %s: %w", shortCommit(e.Commit.ID), de.Err)
+			de.Err = fmt.Errorf("commit %s: %w", gitcmd.Short(e.Commit.ID), de.Err)
 		}
 		h.Warnings = append(h.Warnings, w)
 	}
@@ -297,12 +299,4 @@ func (d *docDecoder) gabEntry(h *GABHistory, suite string, i, line int, raw json
 // unixMilli converts milliseconds since the epoch to UTC time.
 func unixMilli(ms float64) time.Time {
 	return time.UnixMilli(int64(math.Round(ms))).UTC()
-}
-
-// shortCommit abbreviates a commit id for messages.
-func shortCommit(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }

@@ -20,8 +20,11 @@ const NativeVersion = 1
 // the memory_peak metric. The store divides by it to fill memory_peak_mb.
 const BytesPerMB = 1 << 20
 
-// hardwareTypes are the accepted values of hardware.type (the seed's list).
-var hardwareTypes = []string{"cpu", "cuda", "rocm", "mps", "openvino", "qnn", "webnn", "webgpu"}
+// HardwareTypes lists every hardware type benchgate knows, in the seed's
+// order: the accepted values of a result's hardware.type, of a suite's
+// matrix and of the action's hardware input. It is the one list; it must
+// not be modified.
+var HardwareTypes = []string{"cpu", "cuda", "rocm", "mps", "openvino", "qnn", "webnn", "webgpu"}
 
 // ReadNative reads native result documents, the JSON a benchmark harness
 // prints, and returns one merged [Result] per benchmark.
@@ -302,8 +305,8 @@ func (d *docDecoder) hardware(path string, doc *nativeDoc) error {
 			var s string
 			s, _, err = d.str(kp)
 			s = strings.ToLower(s)
-			if err == nil && s != "" && !slices.Contains(hardwareTypes, s) {
-				err = d.dataErr(kp, "unknown hardware type %q (known: %s)", s, strings.Join(hardwareTypes, ", "))
+			if err == nil && s != "" && !slices.Contains(HardwareTypes, s) {
+				err = d.dataErr(kp, "unknown hardware type %q (known: %s)", s, strings.Join(HardwareTypes, ", "))
 			}
 			doc.hw.Type = s
 		case "device_name":

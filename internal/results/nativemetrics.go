@@ -2,8 +2,9 @@ package results
 
 import (
 	"errors"
-	"math"
 	"slices"
+
+	"github.com/benchgate/benchgate/gate"
 )
 
 // Names of the metrics that native documents yield (see [ReadNative]).
@@ -25,26 +26,6 @@ var builtinMetrics = []string{
 	MetricLatencyMean, MetricLatencyP50, MetricLatencyP90, MetricLatencyP99,
 	MetricThroughput, MetricMemoryPeak, MetricPower, MetricEnergy,
 	MetricEnergyEfficiency, MetricColdStart,
-}
-
-// Percentile returns the p-quantile (0 <= p <= 1) of the ascending sorted
-// values by linear interpolation between order statistics (Hyndman and Fan
-// type 7, the default of R and NumPy): with h = (n-1)p, it is
-// x[⌊h⌋] + (h-⌊h⌋)(x[⌊h⌋+1]-x[⌊h⌋]). It returns NaN for no values.
-func Percentile(sorted []float64, p float64) float64 {
-	n := len(sorted)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := float64(n-1) * p
-	lo := int(math.Floor(h))
-	if lo < 0 {
-		return sorted[0]
-	}
-	if lo >= n-1 {
-		return sorted[n-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // result computes the document's metrics. On error, doc.errKey names the
@@ -84,9 +65,9 @@ func (doc *nativeDoc) result() (Result, error) {
 		sorted := slices.Sorted(slices.Values(secs))
 		n := float64(len(secs))
 		add(MetricLatencyMean, "s", SmallerIsBetter, sum/n)
-		add(MetricLatencyP50, "s", SmallerIsBetter, Percentile(sorted, 0.50))
-		add(MetricLatencyP90, "s", SmallerIsBetter, Percentile(sorted, 0.90))
-		add(MetricLatencyP99, "s", SmallerIsBetter, Percentile(sorted, 0.99))
+		add(MetricLatencyP50, "s", SmallerIsBetter, gate.Quantile(sorted, 0.50))
+		add(MetricLatencyP90, "s", SmallerIsBetter, gate.Quantile(sorted, 0.90))
+		add(MetricLatencyP99, "s", SmallerIsBetter, gate.Quantile(sorted, 0.99))
 		// Note: the harness's own throughput is ignored when latencies
 		// exist: summaries come from raw samples only.
 		throughput, haveThroughput = float64(max(doc.batch, 1))*n/sum, true

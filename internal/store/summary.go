@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/benchgate/benchgate/gate"
 	"github.com/benchgate/benchgate/internal/results"
 )
 
@@ -70,9 +71,9 @@ func summarize(r *results.Result) summary {
 		return nil
 	}
 	s.avgMs = latency(metricLatencyMean, mean)
-	s.p50Ms = latency(metricLatencyP50, func(xs []float64) float64 { return quantile(xs, 0.50) })
-	s.p90Ms = latency(metricLatencyP90, func(xs []float64) float64 { return quantile(xs, 0.90) })
-	s.p99Ms = latency(metricLatencyP99, func(xs []float64) float64 { return quantile(xs, 0.99) })
+	s.p50Ms = latency(metricLatencyP50, func(xs []float64) float64 { return gate.Quantile(xs, 0.50) })
+	s.p90Ms = latency(metricLatencyP90, func(xs []float64) float64 { return gate.Quantile(xs, 0.90) })
+	s.p99Ms = latency(metricLatencyP99, func(xs []float64) float64 { return gate.Quantile(xs, 0.99) })
 
 	if m := r.Metric(metricThroughput); m != nil && len(m.Samples) > 0 {
 		s.throughput = ptr(mean(m.Samples))
@@ -118,18 +119,6 @@ func maxOf(xs []float64) float64 {
 		m = max(m, x)
 	}
 	return m
-}
-
-// quantile returns the q-quantile of sorted xs (non-empty) by linear
-// interpolation between closest ranks (Hyndman and Fan type 7, NumPy's
-// default, which the seed used).
-func quantile(xs []float64, q float64) float64 {
-	h := float64(len(xs)-1) * q
-	lo := int(math.Floor(h))
-	if lo+1 >= len(xs) {
-		return xs[len(xs)-1]
-	}
-	return xs[lo] + (h-float64(lo))*(xs[lo+1]-xs[lo])
 }
 
 // ms converts seconds to a millisecond column value.
