@@ -48,9 +48,10 @@ type Comparison struct {
 }
 
 // Regressed reports whether the head fails the gate: a series whose severity
-// reaches FailOn (major by default), or a failed benchmark.
+// reaches FailOn (major by default), or a failed benchmark — neither with
+// FailNever, which only reports.
 func (c *Comparison) Regressed() bool {
-	return c.Summary.Blocks(c.FailOn.Severity()) || len(c.Failed) > 0
+	return c.Summary.Blocks(c.FailOn.Severity()) || (len(c.Failed) > 0 && c.FailOn != FailNever)
 }
 
 // PolicyFunc chooses the gate policy of a series.

@@ -14,7 +14,7 @@ type FailOn int
 const (
 	FailMajor    FailOn = iota // major or critical fails (default)
 	FailMinor                  // any regression fails
-	FailNever                  // no regression fails (failed benchmarks still do)
+	FailNever                  // report only: neither a regression nor a failed benchmark fails
 	FailCritical               // only a critical regression fails
 )
 
@@ -30,7 +30,7 @@ func ParseFailOn(s string) (FailOn, error) {
 	case "critical":
 		return FailCritical, nil
 	}
-	return 0, fmt.Errorf("unknown fail-on level %q (want minor, major, critical or never)", s)
+	return 0, fmt.Errorf("%q is not one of minor, major, critical, never", s)
 }
 
 // String returns "major", "minor" or "never".

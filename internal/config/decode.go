@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/comparison"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -66,7 +67,7 @@ type fields struct {
 	image       *string
 	gpus        []string
 	env         map[string]string
-	thresholds  map[string]Threshold
+	thresholds  map[string]comparison.Threshold
 
 	// matrix only
 	models      []string
@@ -300,7 +301,7 @@ func (d *decoder) benchmark(def, f *fields, isMatrix bool) (Benchmark, bool) {
 		Image:       pick(f.image, def.image, ""),
 		GPUs:        pickList(f.gpus, def.gpus),
 		Env:         map[string]string{},
-		Thresholds:  map[string]Threshold{},
+		Thresholds:  map[string]comparison.Threshold{},
 	}
 	switch {
 	case f.name != nil:
@@ -342,8 +343,8 @@ func (d *decoder) benchmark(def, f *fields, isMatrix bool) (Benchmark, bool) {
 		if v.Budget != nil {
 			t.Budget = v.Budget
 		}
-		if v.Assume != "" {
-			t.Assume = v.Assume
+		if v.Exact != nil {
+			t.Exact = v.Exact
 		}
 		b.Thresholds[k] = t
 	}
@@ -461,14 +462,14 @@ func (d *decoder) env(n *yaml.Node, path string) map[string]string {
 }
 
 // thresholds decodes a per-metric thresholds mapping.
-func (d *decoder) thresholds(n *yaml.Node, path string) map[string]Threshold {
-	out := map[string]Threshold{}
+func (d *decoder) thresholds(n *yaml.Node, path string) map[string]comparison.Threshold {
+	out := map[string]comparison.Threshold{}
 	d.mapping(n, path, nil, func(metric string, v *yaml.Node, p string) {
 		if metric == "" {
 			d.errorf(v, p, "empty metric name")
 			return
 		}
-		var t Threshold
+		var t comparison.Threshold
 		d.mapping(v, p, thresholdKeys, func(key string, v *yaml.Node, p string) {
 			if key == "assume" {
 				if a, ok := d.str(v, p); ok {
@@ -476,40 +477,27 @@ func (d *decoder) thresholds(n *yaml.Node, path string) map[string]Threshold {
 						d.errorf(v, p, "assume must be exact or nothing, got %q", a)
 						return
 					}
-					t.Assume = a
+					exact := a == "exact"
+					t.Exact = &exact
 				}
 				return
 			}
-			x, ok := d.fraction(v, p)
-			if !ok {
-				return
-			}
+			var dst **float64
+			var f comparison.Field
 			switch key {
 			case "floor":
-				if x < 0 {
-					d.errorf(v, p, "floor must not be negative, got %g", x)
-					return
-				}
-				t.Floor = &x
+				dst, f = &t.Floor, comparison.FloorField
 			case "alpha":
-				if x <= 0 || x >= 1 {
-					d.errorf(v, p, "alpha must be between 0 and 1 (exclusive), got %g", x)
-					return
-				}
-				t.Alpha = &x
-			case "major", "critical", "budget":
-				if x <= 0 {
-					d.errorf(v, p, "%s must be above 0, got %g", key, x)
-					return
-				}
-				switch key {
-				case "major":
-					t.Major = &x
-				case "critical":
-					t.Critical = &x
-				default:
-					t.Budget = &x
-				}
+				dst, f = &t.Alpha, comparison.AlphaField
+			case "major":
+				dst, f = &t.Major, comparison.MajorField
+			case "critical":
+				dst, f = &t.Critical, comparison.CriticalField
+			default:
+				dst, f = &t.Budget, comparison.BudgetField
+			}
+			if x, ok := d.field(v, p, f); ok {
+				*dst = &x
 			}
 		})
 		out[metric] = t
@@ -835,32 +823,22 @@ func (d *decoder) duration(n *yaml.Node, path string) (time.Duration, bool) {
 	return t, true
 }
 
-// fraction decodes a number or a percentage ("5%" is 0.05).
-func (d *decoder) fraction(n *yaml.Node, path string) (float64, bool) {
+// field decodes a scalar gate setting with f's one parser (so the suite,
+// the CLI and the action accept the same values).
+func (d *decoder) field(n *yaml.Node, path string, f comparison.Field) (float64, bool) {
 	n = resolve(n)
-	bad := func() (float64, bool) {
-		d.errorf(n, path, `want a fraction like 0.05 or a percentage like "5%%", got %s %q`, describe(n), n.Value)
+	switch n.ShortTag() {
+	case "!!int", "!!float", "!!str":
+	default:
+		d.errorf(n, path, "want %s, got %s %q", f.Range(), describe(n), n.Value)
 		return 0, false
 	}
-	if n.Kind != yaml.ScalarNode {
-		return bad()
+	x, err := f.Parse(n.Value)
+	if err != nil {
+		d.errorf(n, path, "%v", err)
+		return 0, false
 	}
-	s := strings.TrimSpace(n.Value)
-	scale := 1.0
-	switch n.ShortTag() {
-	case "!!int", "!!float":
-	case "!!str":
-		if p, ok := strings.CutSuffix(s, "%"); ok {
-			s, scale = strings.TrimSpace(p), 0.01
-		}
-	default:
-		return bad()
-	}
-	x, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return bad()
-	}
-	return x * scale, true
+	return x, true
 }
 
 // gpus decodes "gpus": "all", or a list of device indexes or UUIDs.

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/comparison"
 )
 
 // Defaults for the keys a suite file may leave out.
@@ -51,7 +53,7 @@ type Benchmark struct {
 	// Env is extra environment for the command; never nil.
 	Env map[string]string
 	// Thresholds are per metric name; never nil.
-	Thresholds map[string]Threshold
+	Thresholds map[string]comparison.Threshold
 	// Image, when set, runs the command in a sibling container of that
 	// image on the local Docker engine, with the working directory's
 	// workspace mounted (see runner.ContainerBackend).
@@ -61,24 +63,6 @@ type Benchmark struct {
 	GPUs []string
 	// Matrix is nil for a plain benchmark.
 	Matrix *MatrixInfo
-}
-
-// Threshold overrides the gate's tunables for one metric. Nil fields keep
-// the gate's defaults.
-type Threshold struct {
-	// Floor is the minimum practical effect as a fraction (0.05 for "5%").
-	Floor *float64
-	// Alpha is the significance level, 0 < Alpha < 1.
-	Alpha *float64
-	// Major and Critical are the severity thresholds on the lower
-	// confidence bound of the worsening, as fractions ("5%").
-	Major, Critical *float64
-	// Budget is an absolute limit on the head's median in the metric's
-	// base unit (seconds, bytes, items/s): breaking it is critical.
-	Budget *float64
-	// Assume is "exact" for a deterministic metric, "nothing" for a noisy
-	// one, "" to keep what the result says.
-	Assume string
 }
 
 // MatrixInfo is what the file says about the matrix's dimensions.
@@ -110,4 +94,23 @@ func Load(path string) (*Suite, error) {
 // returned together (errors.Join of [*Error]s).
 func Parse(data []byte, fileName string) (*Suite, error) {
 	return parse(data, fileName, filepath.Dir(fileName))
+}
+
+// GateThresholds are the suite's per-metric thresholds (metric or
+// metric@hardware keys) for the gate. Thresholds apply by metric across the
+// suite, so two benchmarks that set the same metric differently are an
+// error naming both, rather than one silently overriding the other.
+func (s *Suite) GateThresholds() (comparison.Thresholds, error) {
+	th := comparison.Thresholds{}
+	setBy := map[string]string{}
+	for _, b := range s.Benchmarks {
+		for metric, t := range b.Thresholds {
+			if prev, ok := th[metric]; ok && !prev.Same(t) {
+				return nil, fmt.Errorf("suite %s: benchmarks %q and %q set different thresholds for metric %q; thresholds apply per metric across the suite (use metric@hardware keys, or one value)",
+					s.Name, setBy[metric], b.Name, metric)
+			}
+			th[metric], setBy[metric] = t, b.Name
+		}
+	}
+	return th, nil
 }

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/comparison"
 )
 
-func ptr(x float64) *float64 { return &x }
+func ptr[T any](v T) *T { return &v }
 
 // TestParseExample checks the documented example file field by field.
 func TestParseExample(t *testing.T) {
@@ -34,7 +36,7 @@ func TestParseExample(t *testing.T) {
 				Timeout:     600 * time.Second,
 				Dir:         dir,
 				Env:         map[string]string{"KEY": "value"},
-				Thresholds:  map[string]Threshold{"sec/op": {Floor: ptr(0.05)}},
+				Thresholds:  map[string]comparison.Threshold{"sec/op": {Floor: ptr(0.05)}},
 				Matrix: &MatrixInfo{
 					Models:      []string{"bert", "t5", "vit", "whisper"},
 					Hardware:    []string{"cpu"},
@@ -50,7 +52,7 @@ func TestParseExample(t *testing.T) {
 				Timeout:     300 * time.Second,
 				Dir:         dir,
 				Env:         map[string]string{"KEY": "value"},
-				Thresholds:  map[string]Threshold{"sec/op": {Floor: ptr(0.05)}},
+				Thresholds:  map[string]comparison.Threshold{"sec/op": {Floor: ptr(0.05)}},
 			},
 		},
 	}
@@ -109,7 +111,7 @@ benchmarks:
 				if got, want := a.Env, map[string]string{"A": "1", "B": "3", "C": "true"}; !reflect.DeepEqual(got, want) {
 					t.Errorf("a.Env: got %v; want %v", got, want)
 				}
-				wantTh := map[string]Threshold{"sec/op": {Floor: ptr(0.025), Alpha: ptr(0.01)}, "B/op": {Floor: ptr(0)}}
+				wantTh := map[string]comparison.Threshold{"sec/op": {Floor: ptr(0.025), Alpha: ptr(0.01)}, "B/op": {Floor: ptr(0.0)}}
 				if !reflect.DeepEqual(a.Thresholds, wantTh) {
 					t.Errorf("a.Thresholds: got %v; want %v", a.Thresholds, wantTh)
 				}
@@ -138,10 +140,10 @@ benchmarks:
     thresholds: {"latency_p99@cuda": {budget: 0.015}, allocs/op: {assume: exact}, latency_p99: {major: 8%}}
 `,
 			check: func(t *testing.T, s *Suite) {
-				want := map[string]Threshold{
+				want := map[string]comparison.Threshold{
 					"latency_p99":      {Major: ptr(0.08), Critical: ptr(0.3), Budget: ptr(0.02)},
 					"latency_p99@cuda": {Budget: ptr(0.015)},
-					"allocs/op":        {Assume: "exact"},
+					"allocs/op":        {Exact: ptr(true)},
 				}
 				if got := s.Benchmarks[0].Thresholds; !reflect.DeepEqual(got, want) {
 					t.Errorf("Thresholds: got %+v; want %+v", got, want)

@@ -25,10 +25,9 @@ const maxCharts = 5
 type CommentInput struct {
 	// Suite names the suite (the comment's title and the check's name).
 	Suite string
-	// Comparison is the verdict; nil when there was no baseline to compare
-	// with (NoBaseline says why).
-	Comparison *comparison.Comparison
-	NoBaseline string
+	// Outcome is the verdict; its Comparison is nil when there was no
+	// baseline to compare with (its NoBaseline says why).
+	Outcome comparison.Outcome
 	// Baseline says which commit served as the baseline and how it was
 	// chosen (baseline.Choice.Describe, or the same-runner note).
 	Baseline string
@@ -140,7 +139,7 @@ func Comment(in CommentInput) string {
 		used += utf8.RuneCountInString(m + tail)
 	}
 	if omitted > 0 {
-		b.WriteString(fmt.Sprintf("\n_%s omitted._\n", plural(omitted, "section", "sections")))
+		b.WriteString(fmt.Sprintf("\n_%s omitted._\n", comparison.Plural(omitted, "section", "sections")))
 	}
 	b.WriteString(note)
 	return b.String()
@@ -157,28 +156,27 @@ func cutNote(url string) string {
 
 // commentVerdict is the comment's headline icon and verdict.
 func commentVerdict(in CommentInput) (icon, text string) {
-	c := in.Comparison
-	if c == nil {
-		return "ℹ️", "no baseline to compare with"
-	}
-	switch {
-	case c.Regressed():
+	o := in.Outcome
+	switch v := o.Verdict(); {
+	case o.Blocks():
 		icon = "❌"
-	case c.Summary.Regressed > 0:
-		icon = "⚠️" // regressions below fail-on
+	case v == comparison.VerdictRegression || v == comparison.VerdictFailed:
+		icon = "⚠️" // below fail-on
+	case v == comparison.VerdictNoBaseline:
+		icon = "ℹ️"
 	default:
 		icon = "✅"
 	}
-	return icon, Headline(c)
+	return icon, o.Headline()
 }
 
 func commentSections(in CommentInput) []section {
 	icon, verdict := commentVerdict(in)
 	title := fmt.Sprintf("### %s benchgate · %s — %s\n\n", icon, EscapeMarkdown(in.Suite), EscapeMarkdown(verdict))
 	head := section{head: []string{title}}
-	c := in.Comparison
+	c := in.Outcome.Comparison
 	if c == nil {
-		reason := in.NoBaseline
+		reason := in.Outcome.NoBaseline
 		if reason == "" {
 			reason = "no stored run of the base branch yet"
 		}
@@ -187,7 +185,11 @@ func commentSections(in CommentInput) []section {
 			head.head = append(head.head, " at "+CodeSpan(gitcmd.Short(in.HeadSHA)))
 		}
 		head.head = append(head.head, ".\n\n")
-		return append([]section{head}, footer(in)...)
+		secs := []section{head}
+		if len(in.Outcome.Failed) > 0 {
+			secs = append(secs, failedSection(in.Outcome.Failed))
+		}
+		return append(secs, footer(in)...)
 	}
 	switch {
 	case c.Summary.Regressed == 0 && len(c.Failed) == 0 && c.Summary.Improved == 0 && c.Summary.Inconclusive == 0:
@@ -221,12 +223,7 @@ func commentSections(in CommentInput) []section {
 		secs = append(secs, rowTable(fmt.Sprintf("#### Inconclusive (%d)\n\nThe samples cannot tell a change from noise; more repetitions would.\n\n", len(inconclusive)), inconclusive, "", ""))
 	}
 	if len(c.Failed) > 0 {
-		s := section{head: []string{"#### Failed benchmarks\n\n"}, cuttable: true, tail: []string{"\n"}}
-		for i, f := range c.Failed {
-			s.rows = append(s.rows, fmt.Sprintf("%d. %s on %s: %s: %s\n", i+1, EscapeMarkdown(f.Name), EscapeMarkdown(f.Hardware.Type),
-				CodeSpan(string(f.Failure.Type)), EscapeMarkdown(truncate(f.Failure.Message, 300))))
-		}
-		secs = append(secs, s)
+		secs = append(secs, failedSection(c.Failed))
 	}
 	for i, ch := range in.Charts {
 		if i == maxCharts {
@@ -237,11 +234,11 @@ func commentSections(in CommentInput) []section {
 		}
 	}
 	if len(same) > 0 {
-		secs = append(secs, rowTable(fmt.Sprintf("<details><summary>%s</summary>\n\n", plural(len(same), "unchanged series", "unchanged series")),
+		secs = append(secs, rowTable(fmt.Sprintf("<details><summary>%s</summary>\n\n", comparison.Plural(len(same), "unchanged series", "unchanged series")),
 			same, "\n</details>\n", "\n"))
 	}
 	if len(c.Missing) > 0 {
-		s := section{head: []string{fmt.Sprintf("<details><summary>%s not compared (present on one side only)</summary>\n\n", plural(len(c.Missing), "series", "series"))},
+		s := section{head: []string{fmt.Sprintf("<details><summary>%s not compared (present on one side only)</summary>\n\n", comparison.Plural(len(c.Missing), "series", "series"))},
 			tail: []string{"\n</details>\n\n"}, cuttable: true}
 		for _, m := range c.Missing {
 			s.rows = append(s.rows, fmt.Sprintf("- only in %s: %s\n", m.OnlyIn, EscapeMarkdown(keyLabel(m.Key))))
@@ -249,6 +246,16 @@ func commentSections(in CommentInput) []section {
 		secs = append(secs, s)
 	}
 	return append(secs, footer(in)...)
+}
+
+// failedSection lists failed benchmarks with their error type and message.
+func failedSection(failed []results.Result) section {
+	s := section{head: []string{"#### Failed benchmarks\n\n"}, cuttable: true, tail: []string{"\n"}}
+	for i, f := range failed {
+		s.rows = append(s.rows, fmt.Sprintf("%d. %s on %s: %s: %s\n", i+1, EscapeMarkdown(f.Name), EscapeMarkdown(f.Hardware.Type),
+			CodeSpan(string(f.Failure.Type)), EscapeMarkdown(truncate(f.Failure.Message, 300))))
+	}
+	return s
 }
 
 // rowTable is a cuttable table of rows under head, closed by tail lines.

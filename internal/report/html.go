@@ -19,7 +19,7 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"value":       FormatValue,
 	"change":      FormatChange,
 	"pvalue":      FormatP,
-	"headline":    Headline,
+	"headline":    comparison.Headline,
 	"interval":    interval,
 	"series":      seriesName,
 	"hwname":      hardwareName,

@@ -125,15 +125,16 @@ func TestCodeBlockCannotBeClosedEarly(t *testing.T) {
 
 func TestVerdictJSON(t *testing.T) {
 	var b bytes.Buffer
-	if err := JSON(&b, testComparison()); err != nil {
+	if err := JSON(&b, outcomeOf(testComparison())); err != nil {
 		t.Fatal(err)
 	}
 	var v JSONVerdict
 	if err := json.Unmarshal(b.Bytes(), &v); err != nil {
 		t.Fatal(err)
 	}
-	if v.Verdict != "fail" || v.Regressions != 1 || len(v.Failed) != 1 || len(v.Missing) != 2 {
-		t.Errorf("got verdict %q, %d regressions, %d failed, %d missing; want fail, 1, 1, 2", v.Verdict, v.Regressions, len(v.Failed), len(v.Missing))
+	if v.Verdict != comparison.VerdictFailed || !v.Blocking || v.Conclusion != "failure" || v.Regressions != 1 || len(v.Failed) != 1 || len(v.Missing) != 2 {
+		t.Errorf("got verdict %q (blocking %v, conclusion %s), %d regressions, %d failed, %d missing; want failed, blocking, failure, 1, 1, 2",
+			v.Verdict, v.Blocking, v.Conclusion, v.Regressions, len(v.Failed), len(v.Missing))
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/benchgate/benchgate/internal/comparison"
 )
 
 // TimingMarkdown writes the timing report as GitHub Markdown, with the same
@@ -139,7 +141,7 @@ func TimingJSON(w io.Writer, t *Timing) error {
 	o := out{GeneratedAt: t.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z"), ReportType: "benchmark_timing",
 		HardwarePlatforms: t.Platforms, Runs: runs, Results: queryRows(t.Rows)}
 	if t.Comparison != nil {
-		v := Verdict(t.Comparison)
+		v := Verdict(comparison.Decide(t.Comparison, t.Comparison.Failed, "", t.Comparison.FailOn))
 		o.Verdict = &v
 	}
 	enc := json.NewEncoder(w)

@@ -15,46 +15,6 @@ import (
 	"github.com/benchgate/benchgate/internal/comparison"
 )
 
-// Headline is the one-line verdict of a comparison.
-func Headline(c *comparison.Comparison) string {
-	s := c.Summary
-	var parts []string
-	if s.Regressed > 0 {
-		var bySeverity []string
-		for _, x := range []struct {
-			n    int
-			name string
-		}{{s.Critical, "critical"}, {s.Major, "major"}, {s.Minor, "minor"}} {
-			if x.n > 0 {
-				bySeverity = append(bySeverity, fmt.Sprintf("%d %s", x.n, x.name))
-			}
-		}
-		parts = append(parts, plural(s.Regressed, "regression", "regressions")+" ("+strings.Join(bySeverity, ", ")+")")
-	}
-	if n := len(c.Failed); n > 0 {
-		parts = append(parts, plural(n, "failed benchmark", "failed benchmarks"))
-	}
-	if s.Improved > 0 {
-		parts = append(parts, plural(s.Improved, "improvement", "improvements"))
-	}
-	if s.Inconclusive > 0 {
-		parts = append(parts, plural(s.Inconclusive, "inconclusive series", "inconclusive series"))
-	}
-	parts = append(parts, plural(s.Unchanged, "unchanged series", "unchanged series"))
-	status := "PASS"
-	if c.Regressed() {
-		status = "FAIL"
-	}
-	return status + ": " + strings.Join(parts, ", ")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 func sideLabel(s comparison.Side) string {
 	var b strings.Builder
 	b.WriteString(s.Label)
@@ -120,7 +80,7 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 	if c.Regressed() {
 		icon = "❌"
 	}
-	fmt.Fprintf(&b, "## %s benchgate — %s\n\n", icon, EscapeMarkdown(Headline(c)))
+	fmt.Fprintf(&b, "## %s benchgate — %s\n\n", icon, EscapeMarkdown(comparison.Headline(c)))
 	fmt.Fprintf(&b, "Baseline: %s → candidate: %s.\n\n", EscapeMarkdown(sideLabel(c.Base)), EscapeMarkdown(sideLabel(c.Head)))
 	var changed, same []comparison.Row
 	for _, r := range c.Rows {
@@ -135,7 +95,7 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 		b.WriteString("\n")
 	}
 	if len(same) > 0 {
-		fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", plural(len(same), "unchanged series", "unchanged series"))
+		fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", comparison.Plural(len(same), "unchanged series", "unchanged series"))
 		writeRows(&b, same)
 		b.WriteString("\n</details>\n\n")
 	}
@@ -148,7 +108,7 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 		b.WriteString("\n")
 	}
 	if len(c.Missing) > 0 {
-		fmt.Fprintf(&b, "<details><summary>%s not compared (present on one side only)</summary>\n\n", plural(len(c.Missing), "series", "series"))
+		fmt.Fprintf(&b, "<details><summary>%s not compared (present on one side only)</summary>\n\n", comparison.Plural(len(c.Missing), "series", "series"))
 		for _, m := range c.Missing {
 			fmt.Fprintf(&b, "- only in %s: %s\n", m.OnlyIn, EscapeMarkdown(keyLabel(m.Key)))
 		}
@@ -217,7 +177,7 @@ func note(r comparison.Row) string {
 
 // Table writes the verdict as an aligned plain-text table for terminals.
 func Table(w io.Writer, c *comparison.Comparison) error {
-	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", Headline(c), sideLabel(c.Base), sideLabel(c.Head))
+	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", comparison.Headline(c), sideLabel(c.Base), sideLabel(c.Head))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP (Q)\tN\tSEVERITY\tNOTE")
 	for _, r := range c.Rows {
@@ -252,19 +212,27 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// JSONVerdict is the machine-readable verdict.
+// JSONVerdict is the machine-readable outcome: report-json, compare
+// --format json and report --format json's verdict. It has one shape, with
+// or without a baseline (docs/schema/verdict.schema.json; a test checks
+// every golden against it): base is null and no_baseline says why when
+// there was nothing to compare with.
 type JSONVerdict struct {
-	Verdict      string          `json:"verdict"` // "pass" or "fail"
-	Headline     string          `json:"headline"`
-	Base         comparison.Side `json:"base"`
-	Head         comparison.Side `json:"head"`
-	Regressions  int             `json:"regressions"`
-	Improvements int             `json:"improvements"`
-	Inconclusive int             `json:"inconclusive"`
-	Unchanged    int             `json:"unchanged"`
-	Series       []JSONSeries    `json:"series"`
-	Failed       []JSONFailure   `json:"failed"`
-	Missing      []JSONMissing   `json:"missing"`
+	Verdict      comparison.Verdict `json:"verdict"`
+	Blocking     bool               `json:"blocking"`
+	Conclusion   string             `json:"conclusion"`
+	FailOn       string             `json:"fail_on"`
+	Headline     string             `json:"headline"`
+	NoBaseline   string             `json:"no_baseline"`
+	Base         *comparison.Side   `json:"base"`
+	Head         *comparison.Side   `json:"head"`
+	Regressions  int                `json:"regressions"`
+	Improvements int                `json:"improvements"`
+	Inconclusive int                `json:"inconclusive"`
+	Unchanged    int                `json:"unchanged"`
+	Series       []JSONSeries       `json:"series"`
+	Failed       []JSONFailure      `json:"failed"`
+	Missing      []JSONMissing      `json:"missing"`
 }
 
 // JSONSeries is one compared series in JSON.
@@ -319,14 +287,21 @@ func finite(f float64) *float64 {
 	return &f
 }
 
-// Verdict builds the JSON verdict of c.
-func Verdict(c *comparison.Comparison) JSONVerdict {
-	v := JSONVerdict{Verdict: "pass", Headline: Headline(c), Base: c.Base, Head: c.Head,
-		Regressions: c.Summary.Regressed, Improvements: c.Summary.Improved, Inconclusive: c.Summary.Inconclusive, Unchanged: c.Summary.Unchanged,
+// Verdict builds the JSON verdict of o.
+func Verdict(o comparison.Outcome) JSONVerdict {
+	v := JSONVerdict{Verdict: o.Verdict(), Blocking: o.Blocks(), Conclusion: o.Conclusion(), FailOn: o.FailOn.String(),
+		Headline: o.Headline(), NoBaseline: o.NoBaseline,
 		Series: []JSONSeries{}, Failed: []JSONFailure{}, Missing: []JSONMissing{}}
-	if c.Regressed() {
-		v.Verdict = "fail"
+	for _, f := range o.Failed {
+		v.Failed = append(v.Failed, JSONFailure{Benchmark: f.Name, Hardware: f.Hardware.Type, ErrorType: string(f.Failure.Type),
+			Message: f.Failure.Message, Command: f.Failure.Command, ExitCode: f.Failure.ExitCode})
 	}
+	c := o.Comparison
+	if c == nil {
+		return v
+	}
+	v.Base, v.Head = &c.Base, &c.Head
+	v.Regressions, v.Improvements, v.Inconclusive, v.Unchanged = c.Summary.Regressed, c.Summary.Improved, c.Summary.Inconclusive, c.Summary.Unchanged
 	for _, r := range c.Rows {
 		v.Series = append(v.Series, JSONSeries{
 			Benchmark: r.Key.Benchmark, Params: r.Key.Params, Metric: r.Key.Metric, Unit: r.Unit, Better: r.Better.String(),
@@ -337,19 +312,15 @@ func Verdict(c *comparison.Comparison) JSONVerdict {
 			Severity: r.Severity.String(), Reason: r.Reason, Warnings: r.Warnings,
 		})
 	}
-	for _, f := range c.Failed {
-		v.Failed = append(v.Failed, JSONFailure{Benchmark: f.Name, Hardware: f.Hardware.Type, ErrorType: string(f.Failure.Type),
-			Message: f.Failure.Message, Command: f.Failure.Command, ExitCode: f.Failure.ExitCode})
-	}
 	for _, m := range c.Missing {
 		v.Missing = append(v.Missing, JSONMissing{Series: m.Key.String(), OnlyIn: m.OnlyIn})
 	}
 	return v
 }
 
-// JSON writes the verdict as indented JSON.
-func JSON(w io.Writer, c *comparison.Comparison) error {
+// JSON writes the outcome as indented JSON.
+func JSON(w io.Writer, o comparison.Outcome) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(Verdict(c))
+	return enc.Encode(Verdict(o))
 }
