@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/comparison"
 	gitcmd "github.com/benchgate/benchgate/internal/git"
 
 	"github.com/benchgate/benchgate/internal/config"
@@ -192,4 +193,47 @@ func singleCount(argv []string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+// MergeBase is the same-runner comparison of a checkout's merge-base with
+// a base branch against its working tree: what `compare --mode
+// same-runner` and the action's `compare-mode: same-runner` both run.
+type MergeBase struct {
+	Result
+	// MergeBase is the commit measured as the base.
+	MergeBase string
+	// BaseSide and HeadSide are the comparison's sides.
+	BaseSide, HeadSide comparison.Side
+	// Note says what was measured, for the reports.
+	Note string
+}
+
+// RunMergeBase finds the merge-base of baseRef and HEAD in o.RepoDir (any
+// directory of the checkout), and measures it (in a git worktree) against
+// the working tree, interleaved (Run).
+func RunMergeBase(ctx context.Context, o Options, baseRef string) (*MergeBase, error) {
+	g := gitcmd.In(o.RepoDir)
+	top, err := g.Text(ctx, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, fmt.Errorf("same-runner mode needs a git checkout: %w", err)
+	}
+	g = gitcmd.In(top)
+	mb, err := g.Text(ctx, "merge-base", baseRef, "HEAD")
+	if err != nil {
+		return nil, fmt.Errorf("finding the merge-base of %s and HEAD (a shallow clone needs fetch-depth: 0): %w", baseRef, err)
+	}
+	head, err := g.Text(ctx, "rev-parse", "HEAD")
+	if err != nil {
+		return nil, err
+	}
+	o.RepoDir, o.Base = top, mb
+	res, err := Run(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return &MergeBase{Result: res, MergeBase: mb,
+		BaseSide: comparison.Side{Label: "merge-base " + gitcmd.Short(mb), Commit: mb, Ref: baseRef},
+		HeadSide: comparison.Side{Label: "working tree " + gitcmd.Short(head), Commit: head},
+		Note: fmt.Sprintf("same-runner A/B: base = merge-base %s of %s (git worktree), head = working tree at %s; %d interleaved rounds in random order on this runner (seed %d)",
+			gitcmd.Short(mb), baseRef, gitcmd.Short(head), res.Rounds, res.Seed)}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/forge"
 	"github.com/benchgate/benchgate/internal/hardware"
 	"github.com/benchgate/benchgate/internal/results"
@@ -30,7 +31,7 @@ func InputSpecs() []Input {
 		{"hardware", "", "Comma list of hardware types for the suite's matrix: " + strings.Join(hardware.Types, ", ") + "."},
 		{"batch-sizes", "", "Comma list of batch sizes for the suite's matrix, e.g. 1,8,32."},
 		{"command", "", "A benchmark command line to run instead of a suite file (its output read in format)."},
-		{"format", "auto", "Format of the results read from command or results-file: " + formatList() + "."},
+		{"format", "auto", "Format of the results read from command or results-file: " + results.FormatNames() + "."},
 		{"results-file", "", "Ingest-only mode: comma list of results files written by earlier steps (the recommended way for GPUs: run the benchmarks on the host, gate in the action)."},
 		{"github-token", "${{ github.token }}", "Token for the PR comment and the check run; needs pull-requests: write and checks: write. Removed from the benchmark's environment."},
 		{"data-branch", "benchgate-data", "Git branch holding the DuckDB history."},
@@ -42,14 +43,6 @@ func InputSpecs() []Input {
 		{"comment-on-pr", "always", "always (create or update the PR comment), on-change (only when something changed, but always update an existing one) or never."},
 		{"job-summary", "true", "Write the report to the job summary: true or false."},
 	}
-}
-
-func formatList() string {
-	var names []string
-	for _, f := range results.Formats() {
-		names = append(names, string(f))
-	}
-	return strings.Join(names, ", ")
 }
 
 // Inputs are the validated action inputs.
@@ -64,11 +57,11 @@ type Inputs struct {
 	GitHubToken forge.Token
 	DataBranch  string
 	SaveOn      []string
-	CompareMode string  // same-runner, history or auto
-	Floor       float64 // 0: not set
-	Alpha       float64 // 0: not set
-	FailOn      string  // minor, major, critical or never
-	CommentOnPR string  // always, on-change or never
+	CompareMode string // same-runner, history or auto
+	// Gate holds floor, alpha and fail-on, parsed by the gate
+	// configuration's own parsers (the suite's thresholds are added later).
+	Gate        comparison.Config
+	CommentOnPR string // always, on-change or never
 	JobSummary  bool
 	// Unknown lists INPUT_* variables that are not benchgate inputs (a
 	// misspelt `with:` key); callers warn about them.
@@ -80,11 +73,18 @@ type InputError struct {
 	Name  string
 	Value string
 	Msg   string
+	// Err, when set, is the parser's error (it quotes the value itself).
+	Err error
 }
 
 func (e *InputError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("input %s: %v", e.Name, e.Err)
+	}
 	return fmt.Sprintf("input %s: %q: %s", e.Name, e.Value, e.Msg)
 }
+
+func (e *InputError) Unwrap() error { return e.Err }
 
 // ReadInputs reads and validates every input from the runner's INPUT_*
 // variables (upper-cased, hyphens kept: INPUT_BATCH-SIZES). environ lists
@@ -140,7 +140,7 @@ func ReadInputs(getenv func(string) string, environ []string) (*Inputs, error) {
 	}
 	f, err := results.ParseFormat(get("format"))
 	if err != nil {
-		bad("format", get("format"), "want one of %s", formatList())
+		bad("format", get("format"), "want one of %s", results.FormatNames())
 	}
 	in.Format = f
 	in.ResultsFile = list(get("results-file"))
@@ -167,9 +167,29 @@ func ReadInputs(getenv func(string) string, environ []string) (*Inputs, error) {
 		}
 	}
 	in.CompareMode = oneOf(get("compare-mode"), "compare-mode", bad, "same-runner", "history", "auto")
-	in.Floor = fraction(get("floor"), "floor", bad, 1)
-	in.Alpha = fraction(get("alpha"), "alpha", bad, 0.5)
-	in.FailOn = oneOf(get("fail-on"), "fail-on", bad, "minor", "major", "critical", "never")
+	// Note: the gate configuration's own parsers, so that an input accepts
+	// exactly what the suite file and the CLI flag accept.
+	for _, f := range []comparison.Field{comparison.FloorField, comparison.AlphaField} {
+		v := get(f.Name)
+		if v == "" {
+			continue
+		}
+		x, err := f.Parse(v)
+		if err != nil {
+			errs = append(errs, &InputError{Name: f.Name, Value: v, Err: err})
+			continue
+		}
+		if f.Name == comparison.FloorField.Name {
+			in.Gate.Floor = &x
+		} else {
+			in.Gate.Alpha = &x
+		}
+	}
+	if fo, err := comparison.ParseFailOn(get("fail-on")); err != nil {
+		errs = append(errs, &InputError{Name: "fail-on", Value: get("fail-on"), Err: err})
+	} else {
+		in.Gate.FailOn = fo
+	}
 	in.CommentOnPR = oneOf(get("comment-on-pr"), "comment-on-pr", bad, "always", "on-change", "never")
 	switch v := get("job-summary"); strings.ToLower(v) {
 	case "true":
@@ -228,23 +248,6 @@ func oneOf(v, name string, bad func(string, string, string, ...any), allowed ...
 		bad(name, v, "want one of %s", strings.Join(allowed, ", "))
 	}
 	return v
-}
-
-// fraction parses "5%" or "0.05" into (0, limit]; "" is 0 (not set).
-func fraction(v, name string, bad func(string, string, string, ...any), limit float64) float64 {
-	if v == "" {
-		return 0
-	}
-	s, scale := v, 1.0
-	if t, ok := strings.CutSuffix(s, "%"); ok {
-		s, scale = strings.TrimSpace(t), 100
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f/scale <= 0 || f/scale > limit {
-		bad(name, v, "want a fraction in (0, %g] or a percentage such as 5%%", limit)
-		return 0
-	}
-	return f / scale
 }
 
 func nameLike(s string) bool {

@@ -1,6 +1,7 @@
 package comparison
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -124,31 +125,31 @@ type Overrides struct {
 }
 
 // Apply parses o into c. name gives the name the user wrote for a
-// setting — "--floor" or "input floor" — for the error.
+// setting — "--floor" or "input floor" — for the errors, which are all
+// reported, joined.
 func (c *Config) Apply(o Overrides, name func(setting string) string) error {
-	parse := func(f Field, s string) (*float64, error) {
+	var errs []error
+	parse := func(f Field, s string) *float64 {
 		if s == "" {
-			return nil, nil
+			return nil
 		}
 		x, err := f.Parse(s)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name(f.Name), err)
+			errs = append(errs, fmt.Errorf("%s: %w", name(f.Name), err))
+			return nil
 		}
-		return &x, nil
+		return &x
 	}
-	var err error
-	if c.Floor, err = parse(FloorField, o.Floor); err != nil {
-		return err
-	}
-	if c.Alpha, err = parse(AlphaField, o.Alpha); err != nil {
-		return err
-	}
+	c.Floor = parse(FloorField, o.Floor)
+	c.Alpha = parse(AlphaField, o.Alpha)
 	if o.FailOn != "" {
-		if c.FailOn, err = ParseFailOn(o.FailOn); err != nil {
-			return fmt.Errorf("%s: %w", name("fail-on"), err)
+		f, err := ParseFailOn(o.FailOn)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name("fail-on"), err))
 		}
+		c.FailOn = f
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Same reports whether a and b set the same values.

@@ -34,3 +34,28 @@ func CheckTrusted(ref string, trusted []string) error {
 	}
 	return fmt.Errorf("%s is not one of the trusted refs (%s): %w", ref, strings.Join(trusted, ", "), ErrUntrusted)
 }
+
+// CheckWriter is the one data-branch write policy, for `benchgate save`,
+// the action and the bot: nil when a run of event on ref may write. Pull
+// request, merge-group and workflow_run events never write (under
+// workflow_run, GITHUB_REF is the default branch while what was measured
+// is often a pull request's head). Otherwise ref must match trusted
+// (CheckTrusted), which defaults to the repository's default branch
+// defaultBranch. With no event and no ref — the CLI outside GitHub
+// Actions — any writer is allowed: it works against any remote.
+func CheckWriter(event, ref string, trusted []string, defaultBranch string) error {
+	switch event {
+	case "pull_request", "pull_request_target", "merge_group", "workflow_run":
+		return fmt.Errorf("event %s may not write the data branch: pull requests only read it: %w", event, ErrUntrusted)
+	}
+	if ref == "" {
+		return nil
+	}
+	if len(trusted) == 0 {
+		if defaultBranch == "" {
+			return fmt.Errorf("ref %s: the repository's default branch is unknown (no event payload): name the refs that may write (save-on, --trusted-refs)", ref)
+		}
+		trusted = []string{"refs/heads/" + defaultBranch}
+	}
+	return CheckTrusted(ref, trusted)
+}

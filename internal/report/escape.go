@@ -65,3 +65,13 @@ func tail(s string, n int) string {
 func CodeSpan(s string) string {
 	return "`" + strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s) + "`"
 }
+
+// Truncate cuts s to at most n runes, ending a cut with "…": check titles,
+// annotation messages.
+func Truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

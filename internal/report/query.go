@@ -22,7 +22,7 @@ func rowName(r store.Row) string {
 	if p := otherParams(r.Params); p != "" && r.ModelName == r.Benchmark {
 		name += " [" + p + "]"
 	}
-	return oneLine(name)
+	return OneLine(name)
 }
 
 // otherParams drops the parameters that have their own column.
@@ -92,20 +92,20 @@ func QueryTable(w io.Writer, rows []store.Row) error {
 			lat, thr, mem = "---", "---", "---"
 			failed = append(failed, r)
 		}
-		line(rowName(r), oneLine(r.HardwareType), bs, lat, thr, mem, rowStatus(r))
+		line(rowName(r), OneLine(r.HardwareType), bs, lat, thr, mem, rowStatus(r))
 	}
 	b.WriteString(strings.Repeat("-", ruleW) + "\n")
 	fmt.Fprintf(&b, "Total results: %d\nSuccessful: %d\nFailed: %d\n", len(rows), len(rows)-len(failed), len(failed))
 	if len(failed) > 0 {
 		b.WriteString("\nFailed Benchmarks:\n")
 		for i, r := range failed {
-			fmt.Fprintf(&b, "%d. %s on %s", i+1, rowName(r), oneLine(r.HardwareType))
+			fmt.Fprintf(&b, "%d. %s on %s", i+1, rowName(r), OneLine(r.HardwareType))
 			if r.BatchSize != nil {
 				fmt.Fprintf(&b, " with batch size %d", *r.BatchSize)
 			}
-			fmt.Fprintf(&b, ":\n   Error: %s\n", oneLine(truncate(r.ErrorMessage, 500)))
+			fmt.Fprintf(&b, ":\n   Error: %s\n", OneLine(truncate(r.ErrorMessage, 500)))
 			if r.Command != "" {
-				fmt.Fprintf(&b, "   Command: %s\n", oneLine(r.Command))
+				fmt.Fprintf(&b, "   Command: %s\n", OneLine(r.Command))
 			}
 		}
 	}

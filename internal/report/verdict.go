@@ -181,8 +181,8 @@ func Table(w io.Writer, c *comparison.Comparison) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP (Q)\tN\tSEVERITY\tNOTE")
 	for _, r := range c.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", oneLine(seriesName(r)), oneLine(r.Key.Metric), oneLine(hardwareName(r)),
-			FormatValue(r.BaseMedian, r.Unit), FormatValue(r.HeadMedian, r.Unit), interval(r), pq(r), r.NBase, r.NHead, severityText(r), oneLine(note(r)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", OneLine(seriesName(r)), OneLine(r.Key.Metric), OneLine(hardwareName(r)),
+			FormatValue(r.BaseMedian, r.Unit), FormatValue(r.HeadMedian, r.Unit), interval(r), pq(r), r.NBase, r.NHead, severityText(r), OneLine(note(r)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -191,19 +191,21 @@ func Table(w io.Writer, c *comparison.Comparison) error {
 		if i == 0 {
 			fmt.Fprintln(w, "\nFailed benchmarks:")
 		}
-		fmt.Fprintf(w, "%d. %s on %s: %s: %s\n", i+1, oneLine(f.Name), oneLine(f.Hardware.Type), f.Failure.Type, oneLine(truncate(f.Failure.Message, 300)))
+		fmt.Fprintf(w, "%d. %s on %s: %s: %s\n", i+1, OneLine(f.Name), OneLine(f.Hardware.Type), f.Failure.Type, OneLine(truncate(f.Failure.Message, 300)))
 	}
 	for i, m := range c.Missing {
 		if i == 0 {
 			fmt.Fprintln(w, "\nNot compared (one side only):")
 		}
-		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, oneLine(keyLabel(m.Key)))
+		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, OneLine(keyLabel(m.Key)))
 	}
 	return nil
 }
 
-// oneLine strips control characters (terminal escapes included) from text.
-func oneLine(s string) string {
+// OneLine strips line breaks and control characters, C0 and C1 (terminal
+// escapes included), from untrusted text shown on one line: terminal
+// tables, annotations, log lines. It is the one sanitiser of its kind.
+func OneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return ' '
