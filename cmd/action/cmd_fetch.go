@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 )
 
 func cmdFetch(ctx context.Context, e *env, args []string) error {
@@ -40,6 +42,6 @@ func cmdFetch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "fetched data branch %s at %s: %d runs written to %s\n", b.Name, short(res.Commit), res.Runs, path)
+	fmt.Fprintf(e.stdout, "fetched data branch %s at %s: %d runs written to %s\n", b.Name, gitcmd.Short(res.Commit), res.Runs, path)
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	gitcmd "github.com/benchgate/benchgate/internal/git"
+
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -99,10 +101,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 // for two runs of one commit and for two suites.
 func gabRun(h results.GABHistory, entry results.GABEntry, ref, runner string) store.Run {
 	sum := sha256.Sum256([]byte(entry.Suite))
-	commit := entry.Commit.ID
-	if len(commit) > 12 {
-		commit = commit[:12]
-	}
+	commit := gitcmd.Short(entry.Commit.ID)
 	env := map[string]string{"source": "github-action-benchmark", "tool": entry.Tool}
 	for k, v := range map[string]string{"repo_url": h.RepoURL, "commit_url": entry.Commit.URL, "commit_author": entry.Commit.Author} {
 		if v != "" {

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
@@ -17,7 +15,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		"Store results produced elsewhere. Every file is read and checked before anything is\n"+
 			"written: one bad file stores nothing. Ingesting the same run (id and attempt) twice\n"+
 			"changes nothing; without --run-id the id is derived from the files' contents.")
-	format := fs.String("format", "auto", "format of the files: "+formatNames()+" (see docs/formats.md)")
+	format := fs.String("format", "auto", "format of the files: "+results.FormatNames()+" (see docs/formats.md)")
 	db := dbFlags(fs)
 	suite := fs.String("suite", "", "suite name to record with the run")
 	var rf runFlags
@@ -31,7 +29,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	var all []results.Result
 	h := sha256.New()
 	for _, path := range fs.Args() {
-		rs, data, err := readResultsFile(path, *format, e)
+		rs, data, err := results.ReadFile(path, *format, e.log)
 		if err != nil {
 			return err
 		}
@@ -56,34 +54,4 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "run %s (attempt %d): stored %d results (%d failed) in %s\n", run.ID, run.Attempt, stats.Results, stats.Failed, dbPath(e, *db))
 	return nil
-}
-
-// readResultsFile reads and parses one results file; format "auto" detects
-// it. Reader warnings (e.g. malformed benchmark lines) are logged with their
-// position. It returns the raw bytes too.
-func readResultsFile(path, format string, e *env) ([]results.Result, []byte, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return readResultsDir(path, format, e)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	f := results.Detect(path, data)
-	if format != "auto" {
-		if f, err = results.ParseFormat(format); err != nil {
-			return nil, nil, fmt.Errorf("--format: %w", err)
-		}
-	}
-	out, err := results.Read(bytes.NewReader(data), path, f)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, w := range out.Warnings {
-		e.log.Warn("skipped malformed input", "error", w)
-	}
-	if len(out.Results) == 0 {
-		return nil, nil, fmt.Errorf("%s: no benchmark results found (format %s)", path, f)
-	}
-	return out.Results, data, nil
 }

@@ -53,8 +53,12 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *base != "" {
+		cfg, err := gf.config()
+		if err != nil {
+			return err
+		}
 		open := func() (*store.DB, error) { return st, nil }
-		if t.Comparison, err = gf.compareSides(ctx, e, *base, *head, "auto", open); err != nil {
+		if t.Comparison, err = compareSides(ctx, e, *base, *head, "auto", open, cfg); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/benchgate/benchgate/internal/actions"
+	gitcmd "github.com/benchgate/benchgate/internal/git"
+
 	"github.com/benchgate/benchgate/internal/databranch"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -60,12 +63,16 @@ func cmdSave(ctx context.Context, e *env, args []string) error {
 			msg := fmt.Sprintf("benchgate: the results were NOT saved to the data branch %s: %v. They are in %s: upload it as an artifact and run 'benchgate save --db %s' later; nothing is lost.",
 				b.Name, err, *fallback, *fallback)
 			fmt.Fprintln(e.stdout, msg)
-			appendSummary(e, "> [!WARNING]\n> "+msg+"\n")
+			if e.getenv("GITHUB_STEP_SUMMARY") != "" {
+				if _, err := actions.New(e.stdout, e.getenv).WriteSummary("> [!WARNING]\n> " + msg + "\n"); err != nil {
+					e.log.Warn("writing the job summary", "error", err)
+				}
+			}
 		}
 		return err
 	}
 	if len(res.Added) == 0 {
-		fmt.Fprintf(e.stdout, "data branch %s already holds all %d runs of %s (commit %s)\n", b.Name, res.Present, path, short(res.Commit))
+		fmt.Fprintf(e.stdout, "data branch %s already holds all %d runs of %s (commit %s)\n", b.Name, res.Present, path, gitcmd.Short(res.Commit))
 		return nil
 	}
 	how := "added"
@@ -73,16 +80,8 @@ func cmdSave(ctx context.Context, e *env, args []string) error {
 		how = fmt.Sprintf("compacted into %s (%d bytes) with", databranch.DBFile, res.DBSize)
 	}
 	fmt.Fprintf(e.stdout, "data branch %s: %s %d runs (%d already there), commit %s, %d attempt(s)\n",
-		b.Name, how, len(res.Added), res.Present, short(res.Commit), res.Attempts)
+		b.Name, how, len(res.Added), res.Present, gitcmd.Short(res.Commit), res.Attempts)
 	return nil
-}
-
-// short abbreviates a commit SHA.
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
 }
 
 // copyFile copies src to dst (replaced).
@@ -101,21 +100,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
-}
-
-// appendSummary appends Markdown to the job summary, when there is one.
-func appendSummary(e *env, md string) {
-	path := e.getenv("GITHUB_STEP_SUMMARY")
-	if path == "" {
-		return
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		e.log.Warn("writing the job summary", "error", err)
-		return
-	}
-	defer f.Close()
-	if _, err := io.WriteString(f, md); err != nil {
-		e.log.Warn("writing the job summary", "error", err)
-	}
 }

@@ -6,18 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/benchgate/benchgate/internal/abtest"
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/databranch"
-	"github.com/benchgate/benchgate/internal/runner"
-	"github.com/benchgate/benchgate/internal/store"
+	gitcmd "github.com/benchgate/benchgate/internal/git"
+	"github.com/benchgate/benchgate/internal/pipeline"
 )
 
 // Compare modes.
@@ -46,12 +44,6 @@ func addBaselineFlags(fs *flag.FlagSet) *baselineFlags {
 
 func (b *baselineFlags) active() bool { return b.baseline != "" || b.mode != modeSeparate }
 
-// compareArgs are compare's other flag values.
-type compareArgs struct {
-	base, head, format, output, inFormat, db string
-	gate                                     *gateFlags
-}
-
 // baseBranch is --base, else origin/$GITHUB_BASE_REF in a pull request.
 func baseBranch(e *env, flagValue string) (string, error) {
 	if flagValue != "" {
@@ -63,65 +55,23 @@ func baseBranch(e *env, flagValue string) (string, error) {
 	return "", errors.New("--base: name the base branch, e.g. --base origin/main")
 }
 
-func (b *baselineFlags) compare(ctx context.Context, e *env, a compareArgs) error {
+// compare runs --baseline or --mode same-runner; note says which baseline.
+func (b *baselineFlags) compare(ctx context.Context, e *env, a compareArgs, cfg comparison.Config) (*comparison.Comparison, string, error) {
 	if err := oneOf("mode", b.mode, modeSeparate, modeSameRunner); err != nil {
-		return err
-	}
-	if err := oneOf("format", a.format, "table", "markdown", "json"); err != nil {
-		return err
-	}
-	policy, err := a.gate.policy()
-	if err != nil {
-		return err
-	}
-	opts, err := a.gate.options()
-	if err != nil {
-		return err
+		return nil, "", err
 	}
 	base, err := baseBranch(e, a.base)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	var c *comparison.Comparison
-	var note string
 	if b.mode == modeSameRunner {
-		c, note, err = b.sameRunner(ctx, e, a, base, policy, opts)
-	} else {
-		c, note, err = b.fromBranch(ctx, e, a, base, policy, opts)
+		return b.sameRunner(ctx, e, a, base, cfg)
 	}
-	if err != nil {
-		return err
-	}
-	if len(c.Rows) == 0 && len(c.Failed) == 0 {
-		return fmt.Errorf("no series in common between the baseline and the candidate")
-	}
-	w := e.stdout
-	if a.output != "" {
-		f, err := os.Create(a.output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	switch a.format {
-	case "markdown":
-		fmt.Fprintf(w, "> %s\n\n", note)
-	case "table":
-		fmt.Fprintf(w, "%s\n\n", note)
-	}
-	appendSummary(e, "> "+note+"\n\n")
-	if err := writeVerdict(w, a.format, c); err != nil {
-		return err
-	}
-	if c.Regressed() {
-		return &exitCode{code: exitRegression}
-	}
-	return nil
+	return b.fromBranch(ctx, e, a, base, cfg)
 }
 
 // fromBranch compares --head with the baseline chosen from the data branch.
-func (b *baselineFlags) fromBranch(ctx context.Context, e *env, a compareArgs, base string, policy comparison.PolicyFunc, opts []comparison.Option) (*comparison.Comparison, string, error) {
+func (b *baselineFlags) fromBranch(ctx context.Context, e *env, a compareArgs, base string, cfg comparison.Config) (*comparison.Comparison, string, error) {
 	if a.head == "" {
 		return nil, "", errors.New("--head is required with --baseline")
 	}
@@ -134,44 +84,26 @@ func (b *baselineFlags) fromBranch(ctx context.Context, e *env, a compareArgs, b
 		return nil, "", err
 	}
 	defer os.RemoveAll(tmp)
-	fetched := filepath.Join(tmp, "baseline.duckdb")
-	br := &databranch.Branch{Remote: remote, Name: branch, Log: e.log}
-	if _, err := br.Fetch(ctx, fetched); err != nil {
+	bdb, exists, err := baseline.OpenBranch(ctx, &databranch.Branch{Remote: remote, Name: branch, Log: e.log}, filepath.Join(tmp, "baseline.duckdb"))
+	if err != nil {
 		return nil, "", fmt.Errorf("--baseline: %w", err)
 	}
-	bdb, err := store.OpenReadOnly(ctx, fetched)
-	if err != nil {
-		return nil, "", err
-	}
 	defer bdb.Close()
-	ch, err := baseline.Select(ctx, bdb, baseline.Options{RepoDir: b.repo, Base: base, MaxDepth: b.depth})
+	if !exists {
+		return nil, "", fmt.Errorf("--baseline: %w", databranch.ErrNoBranch)
+	}
+	bl, err := baseline.Load(ctx, bdb, baseline.Options{RepoDir: b.repo, Base: base, MaxDepth: b.depth})
 	if err != nil {
 		return nil, "", err
 	}
-	bRes, err := bdb.Results(ctx, ch.Run)
-	if err != nil {
-		return nil, "", err
-	}
-	var st *store.DB
-	defer func() {
-		if st != nil {
-			st.Close()
-		}
-	}()
-	hRes, hSide, err := loadSide(ctx, e, a.head, a.inFormat, func() (*store.DB, error) {
-		if st == nil {
-			var err error
-			st, err = store.OpenReadOnly(ctx, dbPath(e, a.db))
-			return st, err
-		}
-		return st, nil
-	})
+	ls := &lazyStore{path: dbPath(e, a.db)}
+	defer ls.close()
+	hRes, hSide, err := loadSide(ctx, e, a.head, a.inFormat, ls.open(ctx))
 	if err != nil {
 		return nil, "", fmt.Errorf("--head: %w", err)
 	}
-	note := ch.Describe(time.Now())
-	bSide := comparison.Side{Label: note, RunID: fmt.Sprintf("%s#%d", ch.Run.ID, ch.Run.Attempt), Commit: ch.Run.Commit, Ref: ch.Run.Ref}
-	return comparison.Compare(bRes, hRes, bSide, hSide, policy, opts...), note, nil
+	bl.Side.Label = bl.Note
+	return cfg.Compare(bl.Results, hRes, bl.Side, hSide), bl.Note, nil
 }
 
 // parseBaseline splits --baseline into a remote and a branch: URL#BRANCH,
@@ -185,9 +117,8 @@ func parseBaseline(ctx context.Context, repo, s string) (remote, branch string, 
 		return r, br, nil
 	}
 	if name, br, ok := strings.Cut(s, "/"); ok && name != "" && br != "" {
-		out, err := exec.CommandContext(ctx, "git", "-C", repo, "remote", "get-url", name).Output()
-		if err == nil {
-			return strings.TrimSpace(string(out)), br, nil
+		if url, err := gitcmd.In(repo).Text(ctx, "remote", "get-url", name); err == nil {
+			return url, br, nil
 		}
 	}
 	i := strings.LastIndexByte(s, '/')
@@ -198,8 +129,8 @@ func parseBaseline(ctx context.Context, repo, s string) (remote, branch string, 
 }
 
 // sameRunner measures the merge-base and the working tree in interleaved
-// rounds.
-func (b *baselineFlags) sameRunner(ctx context.Context, e *env, a compareArgs, base string, policy comparison.PolicyFunc, opts []comparison.Option) (*comparison.Comparison, string, error) {
+// rounds (abtest.RunMergeBase, as the action's compare-mode: same-runner).
+func (b *baselineFlags) sameRunner(ctx context.Context, e *env, a compareArgs, base string, cfg comparison.Config) (*comparison.Comparison, string, error) {
 	if a.head != "" {
 		return nil, "", errors.New("--head: the same-runner mode measures the working tree; leave --head out")
 	}
@@ -214,42 +145,10 @@ func (b *baselineFlags) sameRunner(ctx context.Context, e *env, a compareArgs, b
 	if err != nil {
 		return nil, "", err
 	}
-	top, err := gitOut(ctx, b.repo, "rev-parse", "--show-toplevel")
-	if err != nil {
-		return nil, "", fmt.Errorf("--mode same-runner needs a git checkout: %w", err)
-	}
-	mb, err := gitOut(ctx, top, "merge-base", base, "HEAD")
-	if err != nil {
-		return nil, "", fmt.Errorf("finding the merge-base of %s and HEAD (a shallow clone needs fetch-depth: 0): %w", base, err)
-	}
-	head, err := gitOut(ctx, top, "rev-parse", "HEAD")
+	ab, err := abtest.RunMergeBase(ctx, abtest.Options{Jobs: jobs, RepoDir: b.repo, Rounds: b.rounds, Seed: b.seed,
+		Log: e.log, Env: os.Environ(), Parse: pipeline.ParseOutput}, base)
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := abtest.Run(ctx, abtest.Options{
-		Jobs: jobs, RepoDir: top, Base: mb, Rounds: b.rounds, Seed: b.seed,
-		Log: e.log, Env: runner.ScrubEnv(os.Environ()), Parse: parseOutput,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	note := fmt.Sprintf("same-runner A/B: base = merge-base %s of %s (git worktree), head = working tree at %s; %d interleaved rounds in random order (seed %d)",
-		short(mb), base, short(head), res.Rounds, res.Seed)
-	c := comparison.Compare(res.Base, res.Head,
-		comparison.Side{Label: "merge-base " + short(mb), Commit: mb, Ref: base},
-		comparison.Side{Label: "working tree " + short(head), Commit: head}, policy, opts...)
-	return c, note, nil
-}
-
-// gitOut runs git in dir and returns its trimmed stdout.
-func gitOut(ctx context.Context, dir string, args ...string) (string, error) {
-	out, err := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...).Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(string(ee.Stderr)))
-		}
-		return "", err
-	}
-	return strings.TrimSpace(string(out)), nil
+	return cfg.Compare(ab.Base, ab.Head, ab.BaseSide, ab.HeadSide), ab.Note, nil
 }

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
-	"os"
+
+	"github.com/benchgate/benchgate/internal/actions"
 
 	"github.com/benchgate/benchgate/internal/databranch"
 )
@@ -31,54 +30,21 @@ func (b *branchFlags) open(e *env) (*databranch.Branch, error) {
 	return &databranch.Branch{Remote: b.remote, Name: b.branch, Log: e.log}, nil
 }
 
-// defaultBranch returns the repository's default branch from the GitHub
-// event payload ($GITHUB_EVENT_PATH), "" when there is none.
-func defaultBranch(e *env) string {
-	path := e.getenv("GITHUB_EVENT_PATH")
-	if path == "" {
-		return ""
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		e.log.Warn("reading the event payload", "path", path, "error", err)
-		return ""
-	}
-	var ev struct {
-		Repository struct {
-			DefaultBranch string `json:"default_branch"`
-		} `json:"repository"`
-	}
-	if err := json.Unmarshal(data, &ev); err != nil {
-		e.log.Warn("reading the event payload", "path", path, "error", err)
-		return ""
-	}
-	return ev.Repository.DefaultBranch
-}
-
-// checkWriter refuses to write the data branch from an untrusted ref: a
-// pull request event, or a ref that matches none of trusted (default: the
-// repository's default branch). Outside GitHub Actions (no GITHUB_REF and
-// no --ref) any writer is allowed: the CLI works against any remote.
+// checkWriter applies the data-branch write policy (databranch.CheckWriter)
+// to --ref (default $GITHUB_REF) and --trusted-refs, with the event from
+// $GITHUB_EVENT_NAME and the default branch from the event payload.
 func checkWriter(e *env, ref string, trusted []string) error {
-	switch e.getenv("GITHUB_EVENT_NAME") {
-	case "pull_request", "pull_request_target", "merge_group", "workflow_run":
-		// Note: under workflow_run, GITHUB_REF is the default branch while
-		// what was measured is often a pull request's head.
-		return fmt.Errorf("event %s may not write the data branch: pull requests only read it: %w",
-			e.getenv("GITHUB_EVENT_NAME"), databranch.ErrUntrusted)
-	}
 	if ref == "" {
 		ref = e.getenv("GITHUB_REF")
 	}
-	if ref == "" {
-		return nil
-	}
-	if len(trusted) == 0 {
-		def := defaultBranch(e)
-		if def == "" {
-			return fmt.Errorf("ref %s: the repository's default branch is unknown (no $GITHUB_EVENT_PATH): name the refs that may write with --trusted-refs", ref)
+	def := ""
+	if e.getenv("GITHUB_EVENT_PATH") != "" {
+		ev, err := actions.ReadEvent(e.getenv)
+		if err != nil {
+			e.log.Warn("reading the event payload", "error", err)
+		} else {
+			def = ev.DefaultBranch
 		}
-		trusted = []string{"refs/heads/" + def}
 	}
-	return databranch.CheckTrusted(ref, trusted)
+	return databranch.CheckWriter(e.getenv("GITHUB_EVENT_NAME"), ref, trusted, def)
 }

@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
 	"strings"
+
+	"github.com/benchgate/benchgate/internal/comparison"
+	"github.com/benchgate/benchgate/internal/config"
 
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -85,23 +89,33 @@ func parseInts(name, s string) ([]int, error) {
 	return out, nil
 }
 
-// parseFraction parses "5%" or "0.05" for flag name; "" gives nil.
-func parseFraction(name, s string) (*float64, error) {
-	if s == "" {
-		return nil, nil
+// gateFlags are the flags that set the gate's configuration.
+type gateFlags struct {
+	suite, floor, alpha, failOn string
+}
+
+func (g *gateFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&g.suite, "suite", "", "suite file whose per-metric thresholds apply (optional)")
+	fs.StringVar(&g.floor, "floor", "", "minimum practical change for every metric, in [0%, 100%), e.g. 5% or 0.05 (default: the suite's, else the gate's 1%)")
+	fs.StringVar(&g.alpha, "alpha", "", "one-sided significance level for every metric, in (0, 0.5], e.g. 0.01 (default: the suite's, else the gate's)")
+	fs.StringVar(&g.failOn, "fail-on", "major", "least regression severity that exits 1: minor, major, critical or never (never only reports: a failed benchmark does not fail either)")
+}
+
+// config is the gate configuration of the flags: the suite's thresholds,
+// then --floor, --alpha and --fail-on.
+func (g *gateFlags) config() (comparison.Config, error) {
+	var c comparison.Config
+	if g.suite != "" {
+		s, err := config.Load(g.suite)
+		if err != nil {
+			return c, fmt.Errorf("--suite: %w", err)
+		}
+		if c.Thresholds, err = s.GateThresholds(); err != nil {
+			return c, fmt.Errorf("--suite: %w", err)
+		}
 	}
-	pct := strings.HasSuffix(s, "%")
-	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-	if err != nil {
-		return nil, fmt.Errorf("--%s: %q is not a number or a percentage", name, s)
-	}
-	if pct {
-		v /= 100
-	}
-	if v < 0 || v >= 1 {
-		return nil, fmt.Errorf("--%s: %q is out of range [0%%, 100%%)", name, s)
-	}
-	return &v, nil
+	err := c.Apply(comparison.Overrides{Floor: g.floor, Alpha: g.alpha, FailOn: g.failOn}, func(s string) string { return "--" + s })
+	return c, err
 }
 
 // oneOf checks that flag name's value is one of allowed.

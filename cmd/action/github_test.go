@@ -250,19 +250,3 @@ func cmdMkevent(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
 }
-
-func TestGitAuthEnv(t *testing.T) {
-	env := gitAuthEnv("https://github.com/octo/bench.git", "s3cret")
-	if len(env) != 3 || env[1] != "GIT_CONFIG_KEY_0=http.https://github.com/.extraheader" ||
-		env[2] != "GIT_CONFIG_VALUE_0=AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46czNjcmV0" {
-		t.Errorf("https remote: got %q", env)
-	}
-	for _, remote := range []string{"/tmp/origin.git", "git@github.com:octo/bench.git", "ssh://git@github.com/octo/bench"} {
-		if env := gitAuthEnv(remote, "s3cret"); env != nil {
-			t.Errorf("%s: got %q; want nothing for a non-http remote", remote, env)
-		}
-	}
-	if env := gitAuthEnv("https://github.com/octo/bench.git", ""); env != nil {
-		t.Errorf("no token: got %q; want nothing", env)
-	}
-}

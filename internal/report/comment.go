@@ -3,11 +3,13 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	gitcmd "github.com/benchgate/benchgate/internal/git"
+	"github.com/benchgate/benchgate/internal/store"
 
 	"github.com/benchgate/benchgate/gate"
 	"github.com/benchgate/benchgate/internal/comparison"
@@ -352,4 +354,34 @@ func mermaidText(s string) string {
 		}
 		return '_'
 	}, s)
+}
+
+// EnvChanges lists the environment properties (and the runner) that differ
+// between the baseline's run and the candidate's.
+func EnvChanges(base, head store.Run) []EnvChange {
+	var out []EnvChange
+	if base.Runner != head.Runner {
+		out = append(out, EnvChange{Name: "runner", Base: base.Runner, Head: head.Runner})
+	}
+	keys := map[string]bool{}
+	for k := range base.Environment {
+		keys[k] = true
+	}
+	for k := range head.Environment {
+		keys[k] = true
+	}
+	var names []string
+	for k := range keys {
+		// Note: the workflow and job names identify the run, not the machine.
+		if k != "github_workflow" && k != "github_job" && k != "github_repository" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if b, h := base.Environment[k], head.Environment[k]; b != h {
+			out = append(out, EnvChange{Name: k, Base: b, Head: h})
+		}
+	}
+	return out
 }
