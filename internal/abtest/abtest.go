@@ -234,6 +234,6 @@ func RunMergeBase(ctx context.Context, o Options, baseRef string) (*MergeBase, e
 	return &MergeBase{Result: res, MergeBase: mb,
 		BaseSide: comparison.Side{Label: "merge-base " + gitcmd.Short(mb), Commit: mb, Ref: baseRef},
 		HeadSide: comparison.Side{Label: "working tree " + gitcmd.Short(head), Commit: head},
-		Note: fmt.Sprintf("same-runner A/B: base = merge-base %s of %s (git worktree), head = working tree at %s; %d interleaved rounds in random order on this runner (seed %d)",
+		Note: fmt.Sprintf("same-runner A/B: base = merge-base %s of %s (git worktree), head = working tree at %s; %d interleaved rounds in random order (seed %d)",
 			gitcmd.Short(mb), baseRef, gitcmd.Short(head), res.Rounds, res.Seed)}, nil
 }

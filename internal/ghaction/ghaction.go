@@ -111,6 +111,9 @@ func (r *run) main(ctx context.Context) (comparison.Outcome, error) {
 	r.Log.Info("benchgate action done", "verdict", m.outcome.Verdict(), "own_wall_time", own.Round(time.Millisecond),
 		"benchmarks", r.measured.Round(time.Millisecond))
 	fmt.Fprintf(r.Stdout, "benchgate: %s\n", m.outcome.Headline())
+	if m.outcome.NoBaseline != "" {
+		fmt.Fprintf(r.Stdout, "benchgate: no baseline: %s\n", m.outcome.NoBaseline)
+	}
 	return m.outcome, nil
 }
 
