@@ -20,7 +20,7 @@ func cmdComment(ctx context.Context, e *env, args []string) error {
 			"checked, its head SHA must be the workflow_run's, and the pull request's current head\n"+
 			"must still be that commit. The gate runs again with this checkout's suite thresholds\n"+
 			"(--suite). See docs/action.md, \"Fork pull requests\".")
-	from := fs.String("from", forkFile, "the results file")
+	from := fs.String("from", forkfile.Name, "the results file")
 	pr := fs.Int("pr", 0, "pull request number when the event carries none and the file names none (default: found by the head SHA)")
 	var gf gateFlags
 	fs.StringVar(&gf.suite, "suite", "", "suite file of this (trusted) checkout whose thresholds apply (default: benchgate.yml when it exists)")
@@ -48,9 +48,6 @@ func cmdComment(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("--from: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "posted the comment of %s on #%d (comment %d) and the check run %q on %s\n",
-		forkFile, p.PR, p.CommentID, "benchgate / "+fr.Suite+" (fork, advisory)", gitcmd.Short(fr.HeadSHA))
+		forkfile.Name, p.PR, p.CommentID, "benchgate / "+fr.Suite+" (fork, advisory)", gitcmd.Short(fr.HeadSHA))
 	return nil
 }
-
-// forkFile is the fork results file's name.
-const forkFile = forkfile.Name

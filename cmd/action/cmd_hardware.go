@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/benchgate/benchgate/internal/hardware"
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 func cmdHardware(ctx context.Context, e *env, args []string) error {
@@ -26,16 +26,7 @@ func cmdHardware(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(ps)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PLATFORM\tAVAILABLE\tDEVICE\tDETAILS")
-	for _, p := range ps {
-		avail := "no"
-		if p.Available {
-			avail = "yes"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Type, avail, p.DeviceName, p.Reason)
-	}
-	return tw.Flush()
+	return report.HardwareTable(e.stdout, ps)
 }
 
 func cmdVersion(_ context.Context, e *env, args []string) error {

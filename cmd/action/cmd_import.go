@@ -3,15 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
-	"strconv"
-	"time"
 
-	gitcmd "github.com/benchgate/benchgate/internal/git"
-
+	"github.com/benchgate/benchgate/internal/pipeline"
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -66,59 +61,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var stored, already, nresults, suites int
-	seen := map[string]bool{}
-	for _, entry := range h.Entries {
-		if *suite != "" && entry.Suite != *suite {
-			continue
-		}
-		if !seen[entry.Suite] {
-			seen[entry.Suite] = true
-			suites++
-		}
-		run := gabRun(h, entry, *ref, *runner)
-		stats, err := st.Ingest(ctx, run, entry.Results)
-		if err != nil {
-			return fmt.Errorf("%s:%d: entry %s[%d] (commit %s): %w", path, entry.Line, entry.Suite, entry.Index, entry.Commit.ID, err)
-		}
-		if !stats.Inserted {
-			already++
-			continue
-		}
-		stored++
-		nresults += stats.Results
-	}
-	if *suite != "" && suites == 0 {
-		return fmt.Errorf("%s: no entries of suite %q", path, *suite)
+	is, err := pipeline.ImportHistory(ctx, st, h, path, pipeline.ImportOptions{Suite: *suite, Ref: *ref, Runner: *runner})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: %d entries in %d suites: stored %d runs (%d results), %d already stored, %d entries skipped, in %s\n",
-		path, h.Parsed, suites, stored, nresults, already, h.Records-h.Parsed, dbPath(e, *db))
+		path, h.Parsed, is.Suites, is.Stored, is.Results, is.Already, h.Records-h.Parsed, dbPath(e, *db))
 	return nil
-}
-
-// gabRun describes one history entry as a stored run. Its id is
-// "gab-<commit>-<date in ms>-<suite hash>": stable across imports, distinct
-// for two runs of one commit and for two suites.
-func gabRun(h results.GABHistory, entry results.GABEntry, ref, runner string) store.Run {
-	sum := sha256.Sum256([]byte(entry.Suite))
-	commit := gitcmd.Short(entry.Commit.ID)
-	env := map[string]string{"source": "github-action-benchmark", "tool": entry.Tool}
-	for k, v := range map[string]string{"repo_url": h.RepoURL, "commit_url": entry.Commit.URL, "commit_author": entry.Commit.Author} {
-		if v != "" {
-			env[k] = v
-		}
-	}
-	if !entry.Commit.Timestamp.IsZero() {
-		env["commit_timestamp"] = entry.Commit.Timestamp.Format(time.RFC3339)
-	}
-	return store.Run{
-		ID:          "gab-" + commit + "-" + strconv.FormatInt(entry.Date.UnixMilli(), 10) + "-" + hex.EncodeToString(sum[:4]),
-		Attempt:     1,
-		Commit:      entry.Commit.ID,
-		Ref:         ref,
-		Suite:       entry.Suite,
-		Runner:      runner,
-		CreatedAt:   entry.Date,
-		Environment: env,
-	}
 }

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/hardware"
@@ -41,15 +41,8 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	t := &report.Timing{GeneratedAt: time.Now(), Days: *days, Platforms: hardware.Detect(ctx)}
-	f := store.Filter{}
-	if *days > 0 {
-		f.Since = time.Now().AddDate(0, 0, -*days)
-	}
-	if t.Rows, err = st.Query(ctx, f); err != nil {
-		return err
-	}
-	if t.Runs, err = st.Runs(ctx); err != nil {
+	t, err := report.LoadTiming(ctx, st, *days, hardware.Detect(ctx), time.Now())
+	if err != nil {
 		return err
 	}
 	if *base != "" {
@@ -67,31 +60,10 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if path == "" {
 		path = "benchmark_timing_report." + ext
 	}
-	w := e.stdout
-	var file *os.File
-	if path != "-" {
-		if file, err = os.Create(path); err != nil {
-			return err
-		}
-		w = file
-	}
-	switch ext {
-	case "html":
-		err = report.HTML(w, t)
-	case "md":
-		err = report.TimingMarkdown(w, t)
-	default:
-		err = report.TimingJSON(w, t)
-	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
+	if err := writeOutput(e, path, func(w io.Writer) error { return report.WriteTiming(w, ext, t) }); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
-	if file != nil {
+	if path != "-" {
 		fmt.Fprintf(e.stdout, "Report generated: %s\n", path)
 	}
 	return nil

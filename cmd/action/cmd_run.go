@@ -74,22 +74,13 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	p, err := pipeline.NewPlan(ctx, suite, config.PlanOptions{Models: parseList(a.models), Hardware: parseList(a.hw), BatchSizes: bs},
 		pipeline.HardwareOptions{All: a.allHW, SkipDetection: a.skipDetect, Force: parseList(a.forceHW)})
-	if p != nil {
-		for _, s := range p.Skipped {
-			fmt.Fprintf(e.stdout, "skipped %s: %s\n", s.Job, s.Reason)
-		}
-	}
+	printSkipped(e, p)
 	if err != nil {
 		return err
 	}
-	var prev *runner.Status
-	if a.resume {
-		if prev, err = runner.LatestStatus(a.outDir); err != nil {
-			return fmt.Errorf("--resume: %w", err)
-		}
-		if prev == nil {
-			e.log.Warn("--resume: no status file in --output-dir; running everything", "output_dir", a.outDir)
-		}
+	prev, err := a.previous(e)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(a.outDir, 0o755); err != nil {
 		return fmt.Errorf("creating --output-dir: %w", err)
@@ -127,4 +118,29 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		return &exitCode{code: exitFailed, err: fmt.Errorf("%d benchmark(s) failed; see 'benchgate query --errors-only'", m.Failed)}
 	}
 	return nil
+}
+
+// previous is the status --resume resumes; nil without --resume.
+func (a *runArgs) previous(e *env) (*runner.Status, error) {
+	if !a.resume {
+		return nil, nil
+	}
+	prev, err := runner.LatestStatus(a.outDir)
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %w", err)
+	}
+	if prev == nil {
+		e.log.Warn("--resume: no status file in --output-dir; running everything", "output_dir", a.outDir)
+	}
+	return prev, nil
+}
+
+// printSkipped says which jobs the plan skipped, and why.
+func printSkipped(e *env, p *pipeline.Plan) {
+	if p == nil {
+		return
+	}
+	for _, s := range p.Skipped {
+		fmt.Fprintf(e.stdout, "skipped %s: %s\n", s.Job, s.Reason)
+	}
 }

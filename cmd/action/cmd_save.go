@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/benchgate/benchgate/internal/actions"
-	gitcmd "github.com/benchgate/benchgate/internal/git"
-
 	"github.com/benchgate/benchgate/internal/databranch"
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 	"github.com/benchgate/benchgate/internal/store"
 )
 
@@ -55,21 +52,7 @@ func cmdSave(ctx context.Context, e *env, args []string) error {
 	res, err := b.Save(ctx, st)
 	st.Close()
 	if err != nil {
-		var refused *databranch.RefusedError
-		if !errors.As(err, &refused) && !errors.Is(err, databranch.ErrTooLarge) && *fallback != "" {
-			if cerr := copyFile(path, *fallback); cerr != nil {
-				return fmt.Errorf("%w; copying the results to %s also failed: %v", err, *fallback, cerr)
-			}
-			msg := fmt.Sprintf("benchgate: the results were NOT saved to the data branch %s: %v. They are in %s: upload it as an artifact and run 'benchgate save --db %s' later; nothing is lost.",
-				b.Name, err, *fallback, *fallback)
-			fmt.Fprintln(e.stdout, msg)
-			if e.getenv("GITHUB_STEP_SUMMARY") != "" {
-				if _, err := actions.New(e.stdout, e.getenv).WriteSummary("> [!WARNING]\n> " + msg + "\n"); err != nil {
-					e.log.Warn("writing the job summary", "error", err)
-				}
-			}
-		}
-		return err
+		return saveFailed(e, b.Name, path, *fallback, err)
 	}
 	if len(res.Added) == 0 {
 		fmt.Fprintf(e.stdout, "data branch %s already holds all %d runs of %s (commit %s)\n", b.Name, res.Present, path, gitcmd.Short(res.Commit))
@@ -84,20 +67,18 @@ func cmdSave(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// copyFile copies src to dst (replaced).
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
+// saveFailed copies the local database to fallback when a push failed for
+// a reason other than a refused or oversized branch, and says so.
+func saveFailed(e *env, branch, path, fallback string, err error) error {
+	msg, err := databranch.Fallback(branch, path, fallback, err)
+	if msg == "" {
 		return err
 	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
+	fmt.Fprintln(e.stdout, msg)
+	if e.getenv("GITHUB_STEP_SUMMARY") != "" {
+		if _, serr := actions.New(e.stdout, e.getenv).WriteSummary("> [!WARNING]\n> " + msg + "\n"); serr != nil {
+			e.log.Warn("writing the job summary", "error", serr)
+		}
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return err
 }

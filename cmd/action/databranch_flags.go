@@ -5,7 +5,6 @@ import (
 	"flag"
 
 	"github.com/benchgate/benchgate/internal/actions"
-
 	"github.com/benchgate/benchgate/internal/databranch"
 )
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/config"
-
 	"github.com/benchgate/benchgate/internal/store"
 )
 

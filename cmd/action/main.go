@@ -1,19 +1,9 @@
 // Command benchgate gates pull requests on benchmark regressions. Built from
 // cmd/action it is both the GitHub container action's entrypoint and, outside
 // GitHub, the local command-line tool:
-//
-//	benchgate run      execute a suite and store its results
-//	benchgate ingest   store results produced elsewhere
-//	benchgate import   store a github-action-benchmark history, one run per commit
-//	benchgate compare  compare two runs, refs or files (exit 1 on a regression)
-//	benchgate query    print the raw timing table
-//	benchgate report   write the timing report (html, markdown, json)
-//	benchgate hardware list the hardware platforms and their availability
-//	benchgate save     merge local runs into the data branch of a git remote
-//	benchgate fetch    bring the data branch's database down
-//	benchgate export   write the database's tables as Parquet, CSV or JSON
-//	benchgate prune    drop raw samples outside the retention window
-//	benchgate eval     measure the gate's false alarms and power
+// `benchgate -h` lists its commands; every command documents its flags
+// with -h. The product lives in internal/: these commands only parse
+// flags, print, and map an outcome to an exit code.
 //
 // Exit codes: 0 pass; 1 regression (compare, or a failed benchmark in the
 // candidate); 2 usage or infrastructure error; 3 one or more benchmarks of

@@ -1,7 +1,10 @@
 package databranch
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path"
 	"strings"
 )
@@ -58,4 +61,38 @@ func CheckWriter(event, ref string, trusted []string, defaultBranch string) erro
 		trusted = []string{"refs/heads/" + defaultBranch}
 	}
 	return CheckTrusted(ref, trusted)
+}
+
+// Fallback keeps the results of a failed save: unless the branch refused
+// them (corrupt, newer schema, too large) or fallback is "", it copies the
+// local database at path to fallback and returns the message to show;
+// err comes back, wrapped when the copy failed too.
+func Fallback(branch, path, fallback string, err error) (string, error) {
+	var refused *RefusedError
+	if errors.As(err, &refused) || errors.Is(err, ErrTooLarge) || fallback == "" {
+		return "", err
+	}
+	if cerr := copyFile(path, fallback); cerr != nil {
+		return "", fmt.Errorf("%w; copying the results to %s also failed: %v", err, fallback, cerr)
+	}
+	return fmt.Sprintf("benchgate: the results were NOT saved to the data branch %s: %v. They are in %s: upload it as an artifact and run 'benchgate save --db %s' later; nothing is lost.",
+		branch, err, fallback, fallback), err
+}
+
+// copyFile copies src to dst (replaced).
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

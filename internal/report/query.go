@@ -8,7 +8,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
+	"github.com/benchgate/benchgate/internal/hardware"
 	"github.com/benchgate/benchgate/internal/store"
 )
 
@@ -202,4 +204,18 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// HardwareTable prints the platforms: type, availability, device and why.
+func HardwareTable(w io.Writer, ps []hardware.Platform) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PLATFORM\tAVAILABLE\tDEVICE\tDETAILS")
+	for _, p := range ps {
+		avail := "no"
+		if p.Available {
+			avail = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Type, avail, OneLine(p.DeviceName), OneLine(p.Reason))
+	}
+	return tw.Flush()
 }

@@ -2,7 +2,9 @@ package report
 
 import (
 	"cmp"
+	"context"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -277,4 +279,33 @@ func (t *Timing) Recommendations() []Recommendation {
 		out = append(out, r)
 	}
 	return out
+}
+
+// LoadTiming reads the timing report's data from st: the results of the
+// last days days (0: all), every run, and the platforms detected.
+func LoadTiming(ctx context.Context, st *store.DB, days int, platforms []hardware.Platform, now time.Time) (*Timing, error) {
+	t := &Timing{GeneratedAt: now, Days: days, Platforms: platforms}
+	f := store.Filter{}
+	if days > 0 {
+		f.Since = now.AddDate(0, 0, -days)
+	}
+	var err error
+	if t.Rows, err = st.Query(ctx, f); err != nil {
+		return nil, err
+	}
+	if t.Runs, err = st.Runs(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// WriteTiming writes t as html, md (Markdown) or json.
+func WriteTiming(w io.Writer, format string, t *Timing) error {
+	switch format {
+	case "html":
+		return HTML(w, t)
+	case "md", "markdown":
+		return TimingMarkdown(w, t)
+	}
+	return TimingJSON(w, t)
 }
