@@ -2,10 +2,11 @@ package results
 
 import (
 	"fmt"
-	"github.com/benchgate/benchgate/gate"
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/benchgate/benchgate/gate"
 )
 
 // Direction says which way a metric improves; it is the gate's type.
