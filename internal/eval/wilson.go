@@ -3,7 +3,6 @@ package eval
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Rate is a proportion of trials with its Wilson 95 % interval.
@@ -62,5 +61,3 @@ func pc(f float64) string {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
-
-func sortFloats(v []float64) { slices.Sort(v) }

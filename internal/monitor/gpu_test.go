@@ -28,7 +28,7 @@ func TestMonitorRealGPU(t *testing.T) {
 	}
 	m := Start(cmd.Process.Pid, Options{NVML: lib})
 	cmd.Wait()
-	r := m.Stop(0, time.Second)
+	r := m.Stop(Final{Elapsed: time.Second})
 	if len(r.Samples) < 5 {
 		t.Fatalf("samples: got %d; want ≥ 5 in 1 s", len(r.Samples))
 	}

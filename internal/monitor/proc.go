@@ -146,3 +146,59 @@ func (p *procReader) children(pid int) []int {
 	}
 	return out
 }
+
+// cpusAllowed returns how many CPUs pid may run on (Cpus_allowed_list of
+// /proc/<pid>/status, e.g. "0-3,8"); 0 when unknown.
+func (p *procReader) cpusAllowed(pid int) int {
+	b, err := os.ReadFile(filepath.Join(p.root, strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		v, ok := strings.CutPrefix(line, "Cpus_allowed_list:")
+		if !ok {
+			continue
+		}
+		return countCPUList(strings.TrimSpace(v))
+	}
+	return 0
+}
+
+// countCPUList counts the CPUs of a kernel CPU list ("0-3,8,10-11"); 0 when
+// it does not parse.
+func countCPUList(s string) int {
+	n := 0
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return 0
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil || b < a {
+				return 0
+			}
+		}
+		n += b - a + 1
+	}
+	return n
+}
+
+// cgroupCPU returns the CPU time in seconds that the cgroup v2 at dir has
+// used (usage_usec of cpu.stat: every process that ever ran in it, at the
+// scheduler's resolution, reported in microseconds), and whether it could
+// be read.
+func cgroupCPU(dir string) (float64, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "cpu.stat"))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "usage_usec "); ok {
+			us, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+			return float64(us) / 1e6, err == nil
+		}
+	}
+	return 0, false
+}

@@ -11,7 +11,11 @@
 //     process gets its own process group, so that a timeout or a
 //     cancellation kills it with all its children (SIGKILL to the group).
 //     The environment is the caller's, with secrets removed ([ScrubEnv]),
-//     plus the suite's env.
+//     plus the suite's env. Where it can, the process starts in a cgroup v2
+//     of its own (see benchCgroup), whose memory.peak and cpu.stat measure
+//     the benchmark alone and whose cgroup.kill ends what it left running;
+//     elsewhere its peak memory is read through /proc
+//     ([monitor.PeakTracker]). [ExecResult.MemoryMethod] says which.
 //  3. Classify the outcome: timeout, execution error (non-zero exit or
 //     failure to start), JSON parse error, result processing error or
 //     unexpected error ([results.ErrorType]); a failure never stops the

@@ -304,13 +304,16 @@ func (r *run) attempt(ctx context.Context, j config.Job, stem string, rep int) O
 	r.log.Info("running benchmark", "job", j.Name, "repetition", rep, "command", command)
 	env := withEnv(r.env, b.Env)
 	var mon *monitor.Monitor
-	cmd := Command{Argv: argv, Shell: b.Shell, Dir: b.Dir, Env: env, Timeout: b.Timeout, MaxOutput: r.opts.MaxOutput}
+	cmd := Command{Argv: argv, Shell: b.Shell, Dir: b.Dir, Env: env, Timeout: b.Timeout, MaxOutput: r.opts.MaxOutput, Log: r.log}
 	if r.opts.Monitor != nil {
 		mo := *r.opts.Monitor
 		if mo.GPUs == nil {
 			mo.GPUs = visibleGPUs(env)
 		}
-		cmd.Started = func(pid int) { mon = monitor.Start(pid, mo) }
+		cmd.Started = func(p Process) {
+			mo.Cgroup = p.Cgroup
+			mon = monitor.Start(p.Pid, mo)
+		}
 	}
 	var res ExecResult
 	if b.Image != "" {
@@ -323,7 +326,11 @@ func (r *run) attempt(ctx context.Context, j config.Job, stem string, rep int) O
 		res = cmd.Run(ctx)
 	}
 	if mon != nil {
-		rep := mon.Stop(res.MaxRSSBytes, res.Elapsed)
+		f := monitor.Final{Elapsed: res.Elapsed, PeakMemoryBytes: res.MaxRSSBytes}
+		if res.CPUMeasured {
+			f.CPUTime = res.UserTime + res.SystemTime
+		}
+		rep := mon.Stop(f)
 		out.Resources, out.Summary = &rep, summarize(&rep)
 	}
 	out.Elapsed = res.Elapsed
@@ -454,7 +461,7 @@ func lastLine(stderr []byte) string {
 func timedResult(j config.Job, res ExecResult) results.Result {
 	id := failedResult(j, nil)
 	return results.TimedResult(id.Name, id.Params, id.Hardware, results.Timing{
-		Wall: res.Elapsed, User: res.UserTime, System: res.SystemTime, MaxRSSBytes: res.MaxRSSBytes})
+		Wall: res.Elapsed, User: res.UserTime, System: res.SystemTime, NoCPU: !res.CPUMeasured, MaxRSSBytes: res.MaxRSSBytes})
 }
 
 func failedResult(j config.Job, f *results.Failure) results.Result {
