@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/benchgate/benchgate/internal/forge"
+
 	"github.com/benchgate/benchgate/internal/forkfile"
 	"github.com/benchgate/benchgate/internal/ghaction"
 	gitcmd "github.com/benchgate/benchgate/internal/git"
@@ -48,6 +50,6 @@ func cmdComment(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("--from: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "posted the comment of %s on #%d (comment %d) and the check run %q on %s\n",
-		forkfile.Name, p.PR, p.CommentID, "benchgate / "+fr.Suite+" (fork, advisory)", gitcmd.Short(fr.HeadSHA))
+		forkfile.Name, p.PR, p.CommentID, forge.CheckName(fr.Suite+" (fork, advisory)"), gitcmd.Short(fr.HeadSHA))
 	return nil
 }

@@ -62,7 +62,7 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	if len(c.Rows) == 0 && len(c.Failed) == 0 {
 		return fmt.Errorf("no series in common between the baseline and the candidate")
 	}
-	o := comparison.Decide(c, c.Failed, "", cfg.FailOn)
+	o := comparison.OutcomeOf(c)
 	if err := writeOutput(e, a.output, func(w io.Writer) error { return writeVerdict(w, a.format, note, o) }); err != nil {
 		return err
 	}

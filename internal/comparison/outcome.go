@@ -142,10 +142,11 @@ func (o Outcome) Headline() string {
 	return status + ": " + o.Comparison.counts()
 }
 
+// OutcomeOf is the outcome of comparison c alone (a baseline was there).
+func OutcomeOf(c *Comparison) Outcome { return Decide(c, c.Failed, "", c.FailOn) }
+
 // Headline is the one line of c alone (see Outcome.Headline).
-func Headline(c *Comparison) string {
-	return Decide(c, c.Failed, "", c.FailOn).Headline()
-}
+func Headline(c *Comparison) string { return OutcomeOf(c).Headline() }
 
 // counts lists what c found, e.g. "1 regression (1 major), 3 unchanged series".
 func (c *Comparison) counts() string {

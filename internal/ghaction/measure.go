@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/baseline"
+
 	"github.com/benchgate/benchgate/internal/abtest"
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/config"
@@ -91,8 +93,12 @@ func (r *run) measureAndCompare(ctx context.Context, st *store.DB) (*measured, e
 	if r.ev.PRNumber > 0 {
 		m.hSide.Label = fmt.Sprintf("pull request #%d", r.ev.PRNumber)
 	}
-	bl, why := r.loadBaseline(ctx, st)
+	var bl *baseline.Baseline
+	var why string
 	mode := r.in.CompareMode
+	if mode != "same-runner" {
+		bl, why = r.loadBaseline(ctx, st)
+	}
 	if mode == "auto" {
 		mode = "history"
 		if bl == nil && p != nil && r.baseRef(ctx) != "" {

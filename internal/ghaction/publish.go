@@ -1,8 +1,8 @@
 package ghaction
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,17 +39,17 @@ func (r *run) publish(ctx context.Context, st *store.DB, m *measured) error {
 			return err
 		}
 	}
-	var js bytes.Buffer
-	if err := report.JSON(&js, m.outcome); err != nil {
+	v := report.Verdict(m.outcome)
+	js, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
 		return err
 	}
-	v := report.Verdict(m.outcome)
 	if err := r.rt.SetOutputs(
 		[2]string{"verdict", string(v.Verdict)},
 		[2]string{"regressions", strconv.Itoa(v.Regressions)},
 		[2]string{"improvements", strconv.Itoa(v.Improvements)},
 		[2]string{"report-markdown", body},
-		[2]string{"report-json", strings.TrimRight(js.String(), "\n")},
+		[2]string{"report-json", string(js)},
 		[2]string{"baseline-sha", m.baselineSHA},
 	); err != nil {
 		return err

@@ -101,7 +101,7 @@ func (p *PeakTracker) read() bool {
 	p.hwm[p.pid] = max(p.hwm[p.pid], hwm)
 	total := rss
 	seen := map[int]bool{p.pid: true}
-	queue := p.childrenOf(p.root)
+	queue := taskChildren(p.root.FS())
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -119,7 +119,7 @@ func (p *PeakTracker) read() bool {
 				total += rss
 			}
 		}
-		queue = append(queue, p.childrenOf(r)...)
+		queue = append(queue, taskChildren(r.FS())...)
 		r.Close()
 	}
 	p.peak = max(p.peak, total)
@@ -127,30 +127,6 @@ func (p *PeakTracker) read() bool {
 		p.peak = max(p.peak, h)
 	}
 	return true
-}
-
-// childrenOf returns the children of every thread of the process whose
-// /proc directory is r.
-func (p *PeakTracker) childrenOf(r *os.Root) []int {
-	f, err := r.Open("task")
-	if err != nil {
-		return nil
-	}
-	tasks, _ := f.Readdirnames(-1)
-	f.Close()
-	var out []int
-	for _, t := range tasks {
-		b, err := r.ReadFile(filepath.Join("task", t, "children"))
-		if err != nil {
-			continue
-		}
-		for _, s := range strings.Fields(string(b)) {
-			if id, err := strconv.Atoi(s); err == nil {
-				out = append(out, id)
-			}
-		}
-	}
-	return out
 }
 
 // minPeakReads is how many readings of the root a peak needs: the first

@@ -3,7 +3,9 @@ package monitor
 import (
 	"bytes"
 	"encoding/binary"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -131,10 +133,17 @@ func (p *procReader) io(pid int) (read, write uint64, ok bool) {
 
 // children returns the child processes of every thread of pid.
 func (p *procReader) children(pid int) []int {
-	tasks, _ := os.ReadDir(filepath.Join(p.root, strconv.Itoa(pid), "task"))
+	return taskChildren(os.DirFS(filepath.Join(p.root, strconv.Itoa(pid))))
+}
+
+// taskChildren returns the children of every thread of the process whose
+// /proc directory is dir: the one reader of task/*/children, for the
+// sampler (by path) and the peak tracker (through a pinned os.Root).
+func taskChildren(dir fs.FS) []int {
+	tasks, _ := fs.ReadDir(dir, "task")
 	var out []int
 	for _, t := range tasks {
-		b, err := os.ReadFile(filepath.Join(p.root, strconv.Itoa(pid), "task", t.Name(), "children"))
+		b, err := fs.ReadFile(dir, path.Join("task", t.Name(), "children"))
 		if err != nil {
 			continue
 		}

@@ -42,15 +42,15 @@ func commentCases() map[string]CommentInput {
 		bigHead = append(bigHead, goResult(name, 1.5e-6))
 	}
 	return map[string]CommentInput{
-		"regression": {Suite: "go", Outcome: outcomeOf(compareFor(base, slow, comparison.FailMajor)), Baseline: baseline,
+		"regression": {Suite: "go", Outcome: comparison.OutcomeOf(compareFor(base, slow, comparison.FailMajor)), Baseline: baseline,
 			Charts: []Chart{chart}, Environment: []EnvChange{{Name: "runner", Base: "gpu-1", Head: "gpu-2"}},
 			HeadSHA: strings.Repeat("b", 40), ReportURL: "https://github.com/octo/bench/actions/runs/42"},
-		"improvement":  {Suite: "go", Outcome: outcomeOf(compareFor(base, fast, comparison.FailMajor)), Baseline: baseline},
-		"nochange":     {Suite: "go", Outcome: outcomeOf(compareFor(base, base, comparison.FailMajor)), Baseline: baseline},
-		"inconclusive": {Suite: "go", Outcome: outcomeOf(compareFor(noisyBase, noisyHead, comparison.FailMajor)), Baseline: baseline},
-		"truncated": {Suite: "go", Outcome: outcomeOf(compareFor(bigBase, bigHead, comparison.FailMajor)), Baseline: baseline,
+		"improvement":  {Suite: "go", Outcome: comparison.OutcomeOf(compareFor(base, fast, comparison.FailMajor)), Baseline: baseline},
+		"nochange":     {Suite: "go", Outcome: comparison.OutcomeOf(compareFor(base, base, comparison.FailMajor)), Baseline: baseline},
+		"inconclusive": {Suite: "go", Outcome: comparison.OutcomeOf(compareFor(noisyBase, noisyHead, comparison.FailMajor)), Baseline: baseline},
+		"truncated": {Suite: "go", Outcome: comparison.OutcomeOf(compareFor(bigBase, bigHead, comparison.FailMajor)), Baseline: baseline,
 			ReportURL: "https://github.com/octo/bench/actions/runs/42"},
-		"fork": {Suite: "go", Outcome: outcomeOf(compareFor(base, slow, comparison.FailNever)), Baseline: baseline, Fork: true,
+		"fork": {Suite: "go", Outcome: comparison.OutcomeOf(compareFor(base, slow, comparison.FailNever)), Baseline: baseline, Fork: true,
 			HeadSHA: strings.Repeat("c", 40)},
 		"nobaseline": {Suite: "go", Outcome: comparison.Decide(nil, nil, "the data branch benchgate-data does not exist yet", comparison.FailMajor),
 			HeadSHA: strings.Repeat("d", 40)},
@@ -151,9 +151,4 @@ func head(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// outcomeOf is the outcome of c alone.
-func outcomeOf(c *comparison.Comparison) comparison.Outcome {
-	return comparison.Decide(c, c.Failed, "", c.FailOn)
 }

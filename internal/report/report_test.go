@@ -125,7 +125,7 @@ func TestCodeBlockCannotBeClosedEarly(t *testing.T) {
 
 func TestVerdictJSON(t *testing.T) {
 	var b bytes.Buffer
-	if err := JSON(&b, outcomeOf(testComparison())); err != nil {
+	if err := JSON(&b, comparison.OutcomeOf(testComparison())); err != nil {
 		t.Fatal(err)
 	}
 	var v JSONVerdict

@@ -141,7 +141,7 @@ func TimingJSON(w io.Writer, t *Timing) error {
 	o := out{GeneratedAt: t.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z"), ReportType: "benchmark_timing",
 		HardwarePlatforms: t.Platforms, Runs: runs, Results: queryRows(t.Rows)}
 	if t.Comparison != nil {
-		v := Verdict(comparison.Decide(t.Comparison, t.Comparison.Failed, "", t.Comparison.FailOn))
+		v := Verdict(comparison.OutcomeOf(t.Comparison))
 		o.Verdict = &v
 	}
 	enc := json.NewEncoder(w)

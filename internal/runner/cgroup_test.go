@@ -85,18 +85,7 @@ func TestExecCgroup(t *testing.T) {
 	if res.UserTime+res.SystemTime <= 0 {
 		t.Errorf("CPU time: got %v; want > 0", res.UserTime+res.SystemTime)
 	}
-	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("cgroup %s: got %v; want it removed", dir, err)
-	}
-	b, _ := os.ReadFile(pidFile)
-	var pid int
-	if _, err := fmt.Sscan(string(b), &pid); err != nil {
-		t.Fatalf("pid file: %q", b)
-	}
-	if !waitDead(pid) {
-		t.Errorf("setsid child %d: still alive; want killed with the cgroup", pid)
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
+	checkCgroupGone(t, dir, pidFile)
 }
 
 func TestParseMounts(t *testing.T) {
@@ -154,6 +143,13 @@ func TestExecCgroupMechanics(t *testing.T) {
 	if cpu := res.UserTime + res.SystemTime; cpu <= 0 {
 		t.Errorf("CPU time from cpu.stat: got %v; want > 0", cpu)
 	}
+	checkCgroupGone(t, dir, pidFile)
+}
+
+// checkCgroupGone checks what a benchmark's cgroup leaves: the cgroup dir
+// removed, and the setsid child whose pid is in pidFile killed with it.
+func checkCgroupGone(t *testing.T, dir, pidFile string) {
+	t.Helper()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("cgroup %s: got %v; want it removed", dir, err)
 	}
