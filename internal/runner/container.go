@@ -149,9 +149,9 @@ func (b *ContainerBackend) Exec(ctx context.Context, argv []string, shell string
 // Run runs c in a new container: it implements [Backend]. c.Started is not
 // called: the benchmark's processes live in the container's namespace, and
 // the engine, not benchgate, is their parent.
-func (b *ContainerBackend) Run(ctx context.Context, c Command) ExecResult {
+func (b *ContainerBackend) Run(ctx context.Context, c Command) (res ExecResult) {
 	argv, shell, dir, env, timeout, maxOutput := c.Argv, c.Shell, c.Dir, c.Env, c.Timeout, c.MaxOutput
-	res := ExecResult{Argv: argv, ExitCode: -1}
+	res = ExecResult{Argv: argv, ExitCode: -1}
 	if shell != "" {
 		if len(argv) != 1 {
 			res.StartErr = fmt.Errorf("shell %q needs exactly one script, got %d arguments", shell, len(argv))
@@ -198,10 +198,11 @@ func (b *ContainerBackend) Run(ctx context.Context, c Command) ExecResult {
 	}
 	id := created.ID
 	defer func() {
-		// Remove even when ctx is done: a container must not outlive its run.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		_, _ = b.cli.ContainerRemove(rctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		// Note: said in the run's stderr, not as its failure: the
+		// benchmark's own outcome (a timeout, say) stays what it was.
+		if err := b.remove(ctx, id); err != nil {
+			res.Stderr = append(res.Stderr, "\nbenchgate: "+err.Error()+"\n"...)
+		}
 	}()
 	waitCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -253,6 +254,30 @@ func (b *ContainerBackend) Run(ctx context.Context, c Command) ExecResult {
 	res.Stdout, res.Stderr = out.bytes(), errOut.bytes()
 	res.StdoutTruncated, res.StderrTruncated = out.truncated(), errOut.truncated()
 	return res
+}
+
+// remove force-removes container id, even when ctx is done (a container
+// must not outlive its run), and returns once the engine no longer knows
+// it. Right after a kill, a busy engine can refuse the removal with a
+// conflict while the container is still dying; the removal is then tried
+// again, backing off, for up to 30 s.
+func (b *ContainerBackend) remove(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	for delay := 20 * time.Millisecond; ; delay = min(2*delay, time.Second) {
+		_, err := b.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		if err == nil || cerrdefs.IsNotFound(err) {
+			return nil
+		}
+		if _, ierr := b.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{}); cerrdefs.IsNotFound(ierr) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("removing container %.12s: %w", id, err)
+		case <-time.After(delay):
+		}
+	}
 }
 
 func ptrTo[T any](v T) *T { return &v }
