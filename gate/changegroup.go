@@ -1,62 +1,86 @@
 package gate
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
 
-// SeriesChanges is the change points of one series, by its key.
+// SeriesChanges is the change points of one series, by its key, with the
+// position of each of the series' points in the shared commit order.
 type SeriesChanges struct {
-	Key    string
-	Points []ChangePoint
+	Key string
+	// Positions[i] is the position of point i's commit in the history all
+	// series share (e.g. its first-parent order on the main branch),
+	// increasing. A series that starts late or skips commits has gaps.
+	Positions []int
+	Points    []ChangePoint
 }
 
-// ChangeGroup is a set of series whose histories changed at the same commit:
-// one alert, one suspect commit range.
+// ChangeGroup is a set of series whose histories changed at the same
+// commits: one alert, one suspect commit range.
 type ChangeGroup struct {
-	// Index is the earliest change index of the group: the suspect commits
-	// are those after point Index−1 up to the group's latest index.
-	Index, LastIndex int
-	// Keys and Points list the members in index, then key order.
+	// From and To bound the suspect commits in positions of the shared
+	// commit order: those after From up to To (the last good commit and the
+	// first bad one that every member's suspect range contains).
+	From, To int
+	// Keys and Points list the members in key order.
 	Keys   []string
 	Points []ChangePoint
 	// Confirmed is set when every member is confirmed.
 	Confirmed bool
 }
 
-// GroupChangePoints groups the change points of many series that share one
-// commit history (the same index means the same commit): change points
-// whose indexes lie within tolerance of the group's first are one group.
-// Tolerance 0 groups exact matches only. Groups are in index order.
-func GroupChangePoints(series []SeriesChanges, tolerance int) []ChangeGroup {
+// GroupChangePoints groups the change points of many series by commit: a
+// change point's suspect range is the commits after its Previous point's
+// position up to its Index point's position, and change points whose
+// ranges share at least one commit are one group (greedily, in order of
+// the first bad commit). Groups are in commit order.
+func GroupChangePoints(series []SeriesChanges) []ChangeGroup {
 	type member struct {
-		key string
-		cp  ChangePoint
+		key      string
+		from, to int
+		cp       ChangePoint
 	}
 	var all []member
 	for _, s := range series {
 		for _, cp := range s.Points {
-			all = append(all, member{s.Key, cp})
+			if cp.Index < 0 || cp.Index >= len(s.Positions) || cp.Previous < 0 || cp.Previous >= cp.Index {
+				continue
+			}
+			all = append(all, member{s.Key, s.Positions[cp.Previous], s.Positions[cp.Index], cp})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b member) int {
-		if a.cp.Index != b.cp.Index {
-			return a.cp.Index - b.cp.Index
-		}
-		return strings.Compare(a.key, b.key)
+		return cmp.Or(cmp.Compare(a.to, b.to), cmp.Compare(a.from, b.from), strings.Compare(a.key, b.key))
 	})
 	var groups []ChangeGroup
 	for _, m := range all {
-		if n := len(groups); n > 0 && m.cp.Index-groups[n-1].Index <= tolerance {
+		if n := len(groups); n > 0 {
 			g := &groups[n-1]
-			g.Keys = append(g.Keys, m.key)
-			g.Points = append(g.Points, m.cp)
-			g.LastIndex = max(g.LastIndex, m.cp.Index)
-			g.Confirmed = g.Confirmed && m.cp.Confirmed
-			continue
+			if from, to := max(g.From, m.from), min(g.To, m.to); from < to {
+				g.From, g.To = from, to
+				g.Keys = append(g.Keys, m.key)
+				g.Points = append(g.Points, m.cp)
+				g.Confirmed = g.Confirmed && m.cp.Confirmed
+				continue
+			}
 		}
-		groups = append(groups, ChangeGroup{Index: m.cp.Index, LastIndex: m.cp.Index,
+		groups = append(groups, ChangeGroup{From: m.from, To: m.to,
 			Keys: []string{m.key}, Points: []ChangePoint{m.cp}, Confirmed: m.cp.Confirmed})
+	}
+	for i := range groups {
+		g := &groups[i]
+		order := make([]int, len(g.Keys))
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(g.Keys[a], g.Keys[b]) })
+		keys, points := make([]string, len(order)), make([]ChangePoint, len(order))
+		for k, o := range order {
+			keys[k], points[k] = g.Keys[o], g.Points[o]
+		}
+		g.Keys, g.Points = keys, points
 	}
 	return groups
 }

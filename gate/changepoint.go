@@ -14,38 +14,46 @@ type ChangePointOptions struct {
 	// Window is the length of the sliding windows E-divisive splits: 50, as
 	// Otava.
 	Window int
-	// MaxP is the t-test p-value a change point must stay under after
-	// merging: 0.001, as Otava; the first (split) pass uses 10·MaxP.
+	// MaxP is the p-value a change point must stay under after merging:
+	// 0.001, as Otava, but corrected for the search over the split
+	// positions (see ChangePoints); the first (split) pass uses 10·MaxP.
 	MaxP float64
-	// MinMagnitude is the smallest relative change of the segment means kept:
-	// 0.01 (the gate's user floor). A negative value means no minimum
+	// MinMagnitude is the smallest relative change of the segment centres
+	// kept: 0.01 (the gate's user floor). A negative value means no minimum
 	// (Otava's default).
 	MinMagnitude float64
 	// MinSegment is the fewest points on each side of a change: 3, so that
-	// a single-commit spike cannot be a segment and the t-test has a
-	// variance on both sides.
+	// one or two bad commits can never be a segment.
 	MinSegment int
-	// ProvisionalAfter and ConfirmAfter are the points after a change from
-	// which it is reported as provisional (3) and as confirmed (8).
+	// ProvisionalAfter is the number of points after a change from which it
+	// is reported (3). A change point is confirmed once at least
+	// ConfirmAfter points (5) follow it and the re-test of all of them
+	// against the segment before gives p < ConfirmP (MaxP/10).
 	ProvisionalAfter, ConfirmAfter int
-	// Pooled uses Student's pooled-variance t-test, as the original
-	// Hunter/Otava code, instead of Welch's.
-	Pooled bool
-	// Raw works on the values themselves, as Otava, instead of their logs.
-	Raw bool
+	ConfirmP                       float64
+	// OutlierZ is how far, in robust noise σ, one or two consecutive points
+	// must lie beyond every one of their neighbours (up to 3 on each side)
+	// to be set aside as outliers: 6. A negative value keeps every point.
+	OutlierZ float64
+	// Otava runs the test as Otava publishes it, for comparison: Student's
+	// pooled t-test on the raw values with its p-value taken at face value
+	// (no correction for the search or for autocorrelation), no outlier
+	// removal and no minimum magnitude.
+	Otava bool
 }
 
-// DefaultChangePointOptions returns the published defaults (see
-// ChangePointOptions for each reason).
+// DefaultChangePointOptions returns the defaults (see ChangePointOptions for
+// each reason).
 func DefaultChangePointOptions() ChangePointOptions {
-	return ChangePointOptions{Window: 50, MaxP: 0.001, MinMagnitude: 0.01, MinSegment: 3, ProvisionalAfter: 3, ConfirmAfter: 8}
+	return ChangePointOptions{Window: 50, MaxP: 0.001, MinMagnitude: 0.01, MinSegment: 3,
+		ProvisionalAfter: 3, ConfirmAfter: 5, ConfirmP: 0.0001, OutlierZ: 6}
 }
 
 // OtavaOptions returns Otava's own defaults, for comparison: window 50,
 // p 0.001, no minimum magnitude, pooled t-test on raw values.
 func OtavaOptions() ChangePointOptions {
 	o := DefaultChangePointOptions()
-	o.MinMagnitude, o.Pooled, o.Raw = -1, true, true
+	o.MinMagnitude, o.OutlierZ, o.Otava = -1, -1, true
 	return o
 }
 
@@ -69,75 +77,274 @@ func (o ChangePointOptions) orDefault() ChangePointOptions {
 	if o.ConfirmAfter == 0 {
 		o.ConfirmAfter = d.ConfirmAfter
 	}
+	if o.ConfirmP == 0 {
+		o.ConfirmP = o.MaxP / 10
+	}
+	if o.OutlierZ == 0 {
+		o.OutlierZ = d.OutlierZ
+	}
 	return o
 }
 
 // ChangePoint is a persistent shift in a series' history.
 type ChangePoint struct {
-	// Index is the first point after the change (Otava's convention): the
-	// suspect commits are those after point Index−1 up to point Index.
-	Index int
+	// Index is the first point after the change (Otava's convention) and
+	// Previous the last point before it (Index−1 unless outliers lie
+	// between): the suspect commits are those after point Previous up to
+	// point Index.
+	Index, Previous int
 	// Before and After are the segment centres around the change (geometric
-	// means, or means with Raw), and Magnitude is After/Before − 1.
+	// means, or means with Otava), and Magnitude is After/Before − 1, with
+	// its 95 % interval [Low, High].
 	Before, After, Magnitude float64
-	// P is the t-test p-value between the two adjacent segments, and
-	// Confidence is 1 − P.
+	Low, High                float64
+	// P is the p-value of the test between the two adjacent segments,
+	// corrected for the search, and Confidence is 1 − P.
 	P, Confidence float64
 	// PointsAfter is how many points follow the change, Index included.
 	PointsAfter int
-	// Confirmed is set from ConfirmAfter points after the change; before, a
-	// change point is provisional.
+	// Confirmed is set once ConfirmAfter points follow the change and their
+	// re-test gives p < ConfirmP; before, a change point is provisional.
 	Confirmed bool
 }
 
 // Changes is the result of ChangePoints.
 type Changes struct {
-	Points   []ChangePoint // in index order
+	Points []ChangePoint // in index order
+	// Outliers are the indexes of the points set aside as outliers (one or
+	// two consecutive points far beyond all their neighbours: failed runs,
+	// a noisy machine).
+	Outliers []int
+	// Rho is the lag-1 autocorrelation of the noise the test allowed for.
+	Rho      float64
 	Warnings []string
 }
 
 // ChangePoints finds the change points of a main-branch history, one value
-// per commit in commit order, with the E-divisive method as Otava
-// implements it: sliding windows are split recursively where the energy
-// statistic peaks, a split being kept while the t-test between the two
-// adjacent segments has p < 10·MaxP; then the weakest points are merged
-// away until every remaining point has p < MaxP and a magnitude of at least
-// MinMagnitude. Values must be finite, and positive on the log scale; a
-// history that is not is not analysed, with a warning.
+// per commit in commit order; see ChangePointsOf.
 func ChangePoints(values []float64, o ChangePointOptions) Changes {
+	samples := make([][]float64, len(values))
+	for i := range values {
+		samples[i] = values[i : i+1]
+	}
+	return ChangePointsOf(samples, o)
+}
+
+// ChangePointsOf finds the change points of a main-branch history given
+// the samples of each commit, in commit order. Each commit is represented
+// by the median of its samples, on the log scale. Then:
+//
+//  1. Outliers — one or two consecutive points more than OutlierZ robust σ
+//     (from the median absolute deviation of consecutive differences)
+//     beyond all of their neighbours — are set aside: they can neither be
+//     a change nor hide one.
+//  2. E-divisive, as Otava implements it, proposes changes: sliding windows
+//     are split recursively where the energy statistic peaks, a split being
+//     kept while the test between the two adjacent segments gives
+//     p < 10·MaxP; then the weakest points are merged away until every
+//     remaining point has p < MaxP and a magnitude of at least MinMagnitude.
+//  3. The test is Student's t with the variance pooled over both segments
+//     (a short plateau borrows its neighbour's variance), widened by
+//     (1+ρ)/(1−ρ) for the lag-1 autocorrelation ρ of the residuals, and its
+//     p-value corrected for the search over the split positions with the
+//     scan statistic of a standardised Brownian bridge (James, James and
+//     Siegmund 1987): a change point's p is the chance that noise alone
+//     would peak that high anywhere in the segments tested.
+//
+// Values must be finite, and positive on the log scale; a history that is
+// not is not analysed, with a warning.
+func ChangePointsOf(samples [][]float64, o ChangePointOptions) Changes {
 	o = o.orDefault()
 	var ch Changes
-	x := make([]float64, len(values))
-	for i, v := range values {
-		if math.IsNaN(v) || math.IsInf(v, 0) || !o.Raw && !(v > 0) {
-			ch.Warnings = append(ch.Warnings, fmt.Sprintf("history point %d is %v; want a finite value > 0", i, v))
+	x := make([]float64, len(samples))
+	for i, s := range samples {
+		if len(s) == 0 {
+			ch.Warnings = append(ch.Warnings, fmt.Sprintf("history point %d has no samples", i))
+			continue
+		}
+		v := Median(s)
+		if math.IsNaN(v) || math.IsInf(v, 0) || !o.Otava && !(v > 0) || slices.ContainsFunc(s, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }) {
+			ch.Warnings = append(ch.Warnings, fmt.Sprintf("history point %d is %v; want finite values > 0", i, v))
 			continue
 		}
 		x[i] = v
-		if !o.Raw {
+		if !o.Otava {
 			x[i] = math.Log(v)
 		}
 	}
-	if len(ch.Warnings) > 0 || len(x) < 2*o.MinSegment {
+	if len(ch.Warnings) > 0 {
 		return ch
 	}
-	idx := splitWindows(x, o)
-	ch.Points = mergeChangePoints(x, idx, o)
+	s := &series{o: o}
+	var out []bool
+	if o.OutlierZ > 0 {
+		out = outliers(x, o.OutlierZ)
+	}
+	for i, v := range x {
+		if out != nil && out[i] {
+			ch.Outliers = append(ch.Outliers, i)
+			continue
+		}
+		s.x = append(s.x, v)
+		s.orig = append(s.orig, i)
+	}
+	if len(s.x) < 2*o.MinSegment {
+		return ch
+	}
+	ch.Points = s.detect()
+	if !o.Otava {
+		// Allow for autocorrelation: estimate ρ from the residuals of the
+		// first segmentation and analyse again.
+		if rho := s.residualRho(ch.Points); rho > 0.05 {
+			s.rho = rho
+			ch.Points = s.detect()
+		}
+	}
+	ch.Rho = s.rho
+	for k := range ch.Points {
+		ch.Points[k].PointsAfter = len(samples) - ch.Points[k].Index
+	}
 	return ch
+}
+
+// series is one history being analysed: the analysed values (logs, outliers
+// removed), the original index of each, and the autocorrelation allowed for.
+type series struct {
+	x    []float64
+	orig []int
+	rho  float64
+	o    ChangePointOptions
+}
+
+// detect returns the change points of s: E-divisive's candidates and the
+// short-plateau candidates, merged.
+func (s *series) detect() []ChangePoint {
+	idx := s.splitWindows()
+	if !s.o.Otava {
+		idx = append(idx, s.mosum()...)
+		slices.Sort(idx)
+		idx = slices.Compact(idx)
+	}
+	return s.merge(idx)
+}
+
+// mosum proposes the edges of short plateaus, which E-divisive's first
+// split of a window can straddle: the local maxima of the moving-sum
+// statistic |mean(x[i:i+h]) − mean(x[i−10:i])| / (σ·√(1/h + 1/10)), for
+// bandwidths h of MinSegment and 10, above 3.5 (σ robust, from consecutive
+// differences). The merge decides which are changes.
+func (s *series) mosum() []int {
+	n := len(s.x)
+	sigma := robustSigma(s.x)
+	if sigma == 0 {
+		return nil
+	}
+	ps := make([]float64, n+1)
+	for i, v := range s.x {
+		ps[i+1] = ps[i] + v
+	}
+	var idx []int
+	for _, h := range []int{s.o.MinSegment, 10} {
+		const l = 10
+		stat := make([]float64, n)
+		for i := s.o.MinSegment; i+s.o.MinSegment <= n; i++ {
+			lw, rw := min(l, i), min(h, n-i)
+			d := (ps[i+rw]-ps[i])/float64(rw) - (ps[i]-ps[i-lw])/float64(lw)
+			stat[i] = math.Abs(d) / (sigma * math.Sqrt(1/float64(lw)+1/float64(rw)))
+		}
+		for i, v := range stat {
+			if v < 3.5 {
+				continue
+			}
+			peak := true
+			for j := max(0, i-h); j < min(n, i+h+1) && peak; j++ {
+				peak = stat[j] < v || stat[j] == v && j >= i
+			}
+			if peak {
+				idx = append(idx, i)
+			}
+		}
+	}
+	return idx
+}
+
+// robustSigma estimates the noise σ of x from the median absolute deviation
+// of its consecutive differences, which steps and isolated outliers barely
+// move.
+func robustSigma(x []float64) float64 {
+	if len(x) < 3 {
+		return 0
+	}
+	d := make([]float64, len(x)-1)
+	for i := range d {
+		d[i] = x[i+1] - x[i]
+	}
+	md := Median(d)
+	for i := range d {
+		d[i] = math.Abs(d[i] - md)
+	}
+	return 1.4826 * Median(d) / math.Sqrt2
+}
+
+// outliers flags the runs of one or two consecutive values lying more than
+// z robust σ beyond every one of up to 3 neighbours on each side (at least
+// one on each side, or 3 on the one side at either end of the history).
+func outliers(x []float64, z float64) []bool {
+	if len(x) < 4 {
+		return nil
+	}
+	thr := max(z*robustSigma(x), math.Log1p(0.01))
+	out := make([]bool, len(x))
+	var kept []float64 // the values before i that are not outliers
+	for i := 0; i < len(x); {
+		run := 0
+		for k := 1; k <= 2 && i+k <= len(x) && run == 0; k++ {
+			before := kept[max(0, len(kept)-3):]
+			after := x[i+k : min(len(x), i+k+3)]
+			if (len(before) == 0 && len(after) < 3) || (len(after) == 0 && len(before) < 3) {
+				continue
+			}
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, v := range append(slices.Clone(before), after...) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+			up, down := true, true
+			for _, v := range x[i : i+k] {
+				up = up && v > hi+thr
+				down = down && v < lo-thr
+			}
+			if up || down {
+				run = k
+			}
+		}
+		if run == 0 {
+			kept = append(kept, x[i])
+			i++
+			continue
+		}
+		for k := range run {
+			out[i+k] = true
+		}
+		i += run
+	}
+	return out
 }
 
 // splitWindows runs E-divisive over sliding windows of o.Window points,
 // advancing by half a window or to the last change found, and returns the
 // sorted, distinct candidate indexes.
-func splitWindows(x []float64, o ChangePointOptions) []int {
+func (s *series) splitWindows() []int {
 	seen := map[int]bool{}
-	step := max(o.Window/2, 1)
-	for start := 0; start < len(x); {
-		end := min(start+o.Window, len(x))
+	step := max(s.o.Window/2, 1)
+	for start := 0; start < len(s.x); {
+		end := min(start+s.o.Window, len(s.x))
 		last := 0
-		for _, i := range eDivisive(x[start:end], 10*o.MaxP, o) {
-			seen[start+i] = true
-			last = max(last, start+i)
+		for _, i := range s.eDivisive(start, end, 10*s.o.MaxP) {
+			seen[i] = true
+			last = max(last, i)
+		}
+		if end == len(s.x) {
+			break
 		}
 		start = max(last, start+step)
 	}
@@ -149,12 +356,13 @@ func splitWindows(x []float64, o ChangePointOptions) []int {
 	return idx
 }
 
-// eDivisive splits y recursively at the peak of the energy statistic q̂
-// while the t-test of the split segment has p < maxP, and returns the
-// splits found.
-func eDivisive(y []float64, maxP float64, o ChangePointOptions) []int {
-	m := len(y)
-	if m < 2*o.MinSegment {
+// eDivisive splits x[lo:hi] recursively at the peak of the energy statistic
+// q̂ while the test of the split segment has p < maxP, and returns the
+// splits found (indexes into s.x).
+func (s *series) eDivisive(lo, hi int, maxP float64) []int {
+	y := s.x[lo:hi]
+	m, minSeg := len(y), s.o.MinSegment
+	if m < 2*minSeg {
 		return nil
 	}
 	// Prefix sums of the distance matrix |yᵢ − yⱼ|: block sums in O(1).
@@ -172,9 +380,9 @@ func eDivisive(y []float64, maxP float64, o ChangePointOptions) []int {
 	for {
 		bounds := append(append([]int{0}, cps...), m)
 		bestQ, bestTau, bestA, bestB := math.Inf(-1), -1, 0, 0
-		for s := 0; s+1 < len(bounds); s++ {
-			a, b := bounds[s], bounds[s+1]
-			for tau := a + o.MinSegment; tau <= b-o.MinSegment; tau++ {
+		for k := 0; k+1 < len(bounds); k++ {
+			a, b := bounds[k], bounds[k+1]
+			for tau := a + minSeg; tau <= b-minSeg; tau++ {
 				l, r := float64(tau-a), float64(b-tau)
 				between := block(a, tau, tau, b) / (l * r)
 				withinL := block(a, tau, a, tau) / (l * (l - 1))
@@ -186,30 +394,35 @@ func eDivisive(y []float64, maxP float64, o ChangePointOptions) []int {
 			}
 		}
 		if bestTau < 0 {
-			return cps
+			break
 		}
-		if p := tTest(y[bestA:bestTau], y[bestTau:bestB], o.Pooled); !(p < maxP) {
-			return cps
+		if p := s.naiveP(lo+bestA, lo+bestTau, lo+bestB); !(p < maxP) {
+			break
 		}
 		cps = append(cps, bestTau)
 		slices.Sort(cps)
 	}
+	for k := range cps {
+		cps[k] += lo
+	}
+	return cps
 }
 
-// mergeChangePoints computes the statistics of each candidate against its
-// neighbours and removes, one at a time, the candidate with the weakest
-// p-value ≥ o.MaxP, or else the smallest magnitude < o.MinMagnitude,
-// recomputing the neighbours of each removed point (Otava's merge).
-func mergeChangePoints(x []float64, idx []int, o ChangePointOptions) []ChangePoint {
+// merge computes the statistics of each candidate against its neighbours
+// and removes, one at a time, the candidate with the weakest p-value ≥
+// o.MaxP, or else the smallest magnitude < o.MinMagnitude, recomputing the
+// neighbours of each removed point (Otava's merge). It returns the change
+// points in original indexes.
+func (s *series) merge(idx []int) []ChangePoint {
 	stat := func(k int, idx []int) ChangePoint {
-		a, b := 0, len(x)
+		a, b := 0, len(s.x)
 		if k > 0 {
 			a = idx[k-1]
 		}
 		if k+1 < len(idx) {
 			b = idx[k+1]
 		}
-		return changeStats(x, a, idx[k], b, o)
+		return s.test(a, idx[k], b)
 	}
 	cps := make([]ChangePoint, len(idx))
 	for k := range idx {
@@ -222,13 +435,13 @@ func mergeChangePoints(x []float64, idx []int, o ChangePointOptions) []ChangePoi
 				weakest = k
 			}
 		}
-		if cps[weakest].P < o.MaxP {
+		if cps[weakest].P < s.o.MaxP {
 			for k := range cps {
 				if math.Abs(cps[k].Magnitude) < math.Abs(cps[weakest].Magnitude) {
 					weakest = k
 				}
 			}
-			if math.Abs(cps[weakest].Magnitude) >= o.MinMagnitude {
+			if math.Abs(cps[weakest].Magnitude) >= s.o.MinMagnitude {
 				break
 			}
 		}
@@ -240,42 +453,145 @@ func mergeChangePoints(x []float64, idx []int, o ChangePointOptions) []ChangePoi
 			}
 		}
 	}
+	idx = s.refine(idx)
+	for k := range idx {
+		cps[k] = stat(k, idx)
+	}
+	for k := range cps {
+		cps[k].Index, cps[k].Previous = s.orig[idx[k]], s.orig[idx[k]-1]
+	}
 	return cps
 }
 
-// changeStats describes a change at index i between the segments x[a:i] and
-// x[i:b].
-func changeStats(x []float64, a, i, b int, o ChangePointOptions) ChangePoint {
-	l, r := mean(x[a:i]), mean(x[i:b])
-	cp := ChangePoint{Index: i, PointsAfter: len(x) - i, P: tTest(x[a:i], x[i:b], o.Pooled)}
-	if o.Raw {
-		cp.Before, cp.After = l, r
-		cp.Magnitude = r/l - 1
+// refine moves each change point, in order, to the split between its
+// neighbours that separates the segment means best (the least-squares
+// position): a change found near a window's edge, where fewer than
+// MinSegment points followed it, is proposed a few points early.
+func (s *series) refine(idx []int) []int {
+	idx = slices.Clone(idx)
+	for k := range idx {
+		a, b := 0, len(s.x)
+		if k > 0 {
+			a = idx[k-1]
+		}
+		if k+1 < len(idx) {
+			b = idx[k+1]
+		}
+		total := 0.0
+		for _, v := range s.x[a:b] {
+			total += v
+		}
+		best, bestScore, left := idx[k], math.Inf(-1), 0.0
+		for tau := a + 1; tau < b; tau++ {
+			left += s.x[tau-1]
+			if tau-a < s.o.MinSegment || b-tau < s.o.MinSegment {
+				continue
+			}
+			l, r := float64(tau-a), float64(b-tau)
+			d := (total-left)/r - left/l
+			if score := d * d * l * r / (l + r); score > bestScore {
+				best, bestScore = tau, score
+			}
+		}
+		idx[k] = best
+	}
+	return idx
+}
+
+// test describes a change at i between the segments x[a:i] and x[i:b] (in
+// the analysed indexes; Index is i, Previous is i−1).
+func (s *series) test(a, i, b int) ChangePoint {
+	left, right := s.x[a:i], s.x[i:b]
+	nl, nr := float64(len(left)), float64(len(right))
+	ml, mr := mean(left), mean(right)
+	ss := 0.0
+	for _, v := range left {
+		ss += (v - ml) * (v - ml)
+	}
+	for _, v := range right {
+		ss += (v - mr) * (v - mr)
+	}
+	df := nl + nr - 2
+	widen := (1 + s.rho) / (1 - s.rho)
+	se := math.Sqrt(ss / df * widen * (1/nl + 1/nr))
+	d := mr - ml
+	cp := ChangePoint{Index: i, Previous: i - 1, P: 1}
+	switch {
+	case df < 1:
+	case se == 0:
+		if d != 0 {
+			cp.P = 0
+		}
+	default:
+		t := math.Abs(d) / se
+		cp.P = 2 * stats.TDist{V: df}.CDF(-t)
+		if !s.o.Otava {
+			cp.P = scanP(cp.P, float64(s.o.MinSegment)/(nl+nr))
+		}
+	}
+	q := 1.96
+	if df >= 1 {
+		q = stats.InvCDF(stats.TDist{V: df})(0.975)
+	}
+	if s.o.Otava {
+		cp.Before, cp.After, cp.Magnitude = ml, mr, mr/ml-1
+		cp.Low, cp.High = (mr-q*se)/ml-1, (mr+q*se)/ml-1
 	} else {
-		cp.Before, cp.After = math.Exp(l), math.Exp(r)
-		cp.Magnitude = math.Expm1(r - l)
+		cp.Before, cp.After, cp.Magnitude = math.Exp(ml), math.Exp(mr), math.Expm1(d)
+		cp.Low, cp.High = math.Expm1(d-q*se), math.Expm1(d+q*se)
 	}
 	cp.Confidence = 1 - cp.P
-	cp.Confirmed = cp.PointsAfter >= o.ConfirmAfter
+	cp.Confirmed = len(right) >= s.o.ConfirmAfter && cp.P < s.o.ConfirmP
 	return cp
 }
 
-// tTest returns the two-sided p-value of the two-sample t-test (Welch's, or
-// Student's pooled), 0 when neither side varies but the means differ, and 1
-// when it cannot be computed.
-func tTest(left, right []float64, pooled bool) float64 {
-	test := stats.TwoSampleWelchTTest
-	if pooled {
-		test = stats.TwoSampleTTest
+// naiveP returns the pooled t-test's p-value of a split at i between
+// x[a:i] and x[i:b], not corrected for the search: the split stage only
+// proposes candidates, and the merge tests them.
+func (s *series) naiveP(a, i, b int) float64 {
+	o := s.o
+	o.Otava = true
+	t := series{x: s.x, rho: s.rho, o: o}
+	return t.test(a, i, b).P
+}
+
+// scanP corrects the two-sided p-value p of the best split of a segment for
+// the search over the split positions, the shorter side at least t0 of the
+// segment: P(max |Z(t)| > z) ≈ z·φ(z)·ln((1−t0)²/t0²) + 4·φ(z)/z for the
+// standardised Brownian bridge Z.
+func scanP(p, t0 float64) float64 {
+	if p <= 0 || p >= 1 || t0 >= 0.5 {
+		return p
 	}
-	r, err := test(stats.Sample{Xs: left}, stats.Sample{Xs: right}, stats.LocationDiffers)
-	if err != nil {
-		if len(left) > 0 && len(right) > 0 && mean(left) != mean(right) {
-			return 0
+	z := -stats.StdNormal.InvCDF(p / 2)
+	phi := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+	scan := z*phi*math.Log((1-t0)*(1-t0)/(t0*t0)) + 4*phi/z
+	return min(1, max(p, scan))
+}
+
+// residualRho returns the lag-1 autocorrelation of the residuals of s about
+// the means of the segments points cut it into, clamped to [0, 0.9].
+func (s *series) residualRho(points []ChangePoint) float64 {
+	cuts := []int{0}
+	for _, cp := range points {
+		cuts = append(cuts, slices.Index(s.orig, cp.Index))
+	}
+	cuts = append(cuts, len(s.x))
+	num, den := 0.0, 0.0
+	for k := 0; k+1 < len(cuts); k++ {
+		seg := s.x[cuts[k]:cuts[k+1]]
+		m := mean(seg)
+		for j := range seg {
+			den += (seg[j] - m) * (seg[j] - m)
+			if j > 0 {
+				num += (seg[j] - m) * (seg[j-1] - m)
+			}
 		}
-		return 1
 	}
-	return r.P
+	if den == 0 {
+		return 0
+	}
+	return min(max(num/den, 0), 0.9)
 }
 
 // mean returns the arithmetic mean of non-empty values.

@@ -3,6 +3,7 @@ package gate
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -130,9 +131,9 @@ func TestChangePoints(t *testing.T) {
 		t.Errorf("Segment has %d points; want %d", len(seg), 200-cp.Index)
 	}
 	t.Run("provisional", func(t *testing.T) {
-		ch := ChangePoints(x[:125], ChangePointOptions{})
+		ch := ChangePoints(x[:123], ChangePointOptions{})
 		if len(ch.Points) != 1 || ch.Points[0].Confirmed {
-			t.Errorf("5 points after: %+v; want one provisional change", ch.Points)
+			t.Errorf("3 points after: %+v; want one provisional change", ch.Points)
 		}
 	})
 	t.Run("no change", func(t *testing.T) {
@@ -147,18 +148,62 @@ func TestChangePoints(t *testing.T) {
 			t.Errorf("spike: %+v; want no change", ch.Points)
 		}
 	})
+	t.Run("failed runs neither change nor hide", func(t *testing.T) {
+		// Two consecutive failed runs recorded as values (−97 %) beside a
+		// real 6 % shift: the shift is found, the failed runs are outliers.
+		y := logNormal(9, 200, 0.01, 1)
+		for i := 100; i < 200; i++ {
+			y[i] *= 1.06
+		}
+		y[98], y[99] = y[98]*0.03, y[99]*0.03
+		ch := ChangePoints(y, ChangePointOptions{})
+		if len(ch.Points) != 1 || ch.Points[0].Index != 100 || ch.Points[0].Previous != 97 {
+			t.Errorf("points = %+v; want one change at 100 after 97", ch.Points)
+		}
+		if !slices.Equal(ch.Outliers, []int{98, 99}) {
+			t.Errorf("outliers = %v; want [98 99]", ch.Outliers)
+		}
+	})
+	t.Run("short plateau", func(t *testing.T) {
+		// Three commits at +80 %, then back: both edges.
+		y := logNormal(10, 150, 0.02, 1)
+		for i := 80; i < 83; i++ {
+			y[i] *= 1.8
+		}
+		ch := ChangePoints(y, ChangePointOptions{})
+		if len(ch.Points) != 2 || ch.Points[0].Index != 80 || ch.Points[1].Index != 83 {
+			t.Errorf("points = %+v; want changes at 80 and 83", ch.Points)
+		}
+	})
 	t.Run("bad values", func(t *testing.T) {
 		if ch := ChangePoints([]float64{1, 2, 0, 3, 4, 5, 6}, ChangePointOptions{}); len(ch.Warnings) != 1 || ch.Points != nil {
 			t.Errorf("zero on the log scale: %+v; want a warning and no points", ch)
 		}
 	})
-	t.Run("grouping", func(t *testing.T) {
+	t.Run("grouping by commit", func(t *testing.T) {
+		positions := func(start, n int) []int {
+			p := make([]int, n)
+			for i := range p {
+				p[i] = start + i
+			}
+			return p
+		}
+		// a covers commits 0–399; b starts late, at commit 100; c measures
+		// every other commit. a and b changed at commit 220 (index 220 of a,
+		// 120 of b), c between commits 218 and 222; a again at 300, b at 301.
 		g := GroupChangePoints([]SeriesChanges{
-			{Key: "b", Points: []ChangePoint{{Index: 120, Confirmed: true}}},
-			{Key: "a", Points: []ChangePoint{{Index: 121, Confirmed: false}, {Index: 300}}},
-		}, 1)
-		if len(g) != 2 || len(g[0].Keys) != 2 || g[0].Index != 120 || g[0].LastIndex != 121 || g[0].Confirmed || g[1].Index != 300 {
-			t.Errorf("groups = %+v; want {120–121: b, a; provisional} and {300: a}", g)
+			{Key: "b", Positions: positions(100, 300), Points: []ChangePoint{{Index: 120, Previous: 119, Confirmed: true}, {Index: 201, Previous: 200}}},
+			{Key: "a", Positions: positions(0, 400), Points: []ChangePoint{{Index: 220, Previous: 219, Confirmed: true}, {Index: 300, Previous: 299}}},
+			{Key: "c", Positions: []int{216, 218, 222, 224}, Points: []ChangePoint{{Index: 2, Previous: 1}}},
+		})
+		if len(g) != 3 {
+			t.Fatalf("groups = %+v; want 3", g)
+		}
+		if g[0].From != 219 || g[0].To != 220 || !slices.Equal(g[0].Keys, []string{"a", "b", "c"}) || g[0].Confirmed {
+			t.Errorf("group 0 = %+v; want commits (219, 220]: a, b, c, provisional", g[0])
+		}
+		if g[1].To != 300 || !slices.Equal(g[1].Keys, []string{"a"}) || g[2].To != 301 || !slices.Equal(g[2].Keys, []string{"b"}) {
+			t.Errorf("groups 1, 2 = %+v, %+v; want a at 300 and b at 301 apart", g[1], g[2])
 		}
 	})
 }

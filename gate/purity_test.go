@@ -16,6 +16,7 @@ import (
 // math/rand, internal packages) breaks the promise that the same input always
 // gives the same verdict.
 var allowedImports = []string{
+	"cmp",
 	"fmt",
 	"math",
 	"slices",
