@@ -11,8 +11,8 @@ import (
 func cmdQuery(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "query", "[flags]",
 		"Print the raw benchmark timing table: model, hardware, batch size, latency,\n"+
-			"throughput, memory and status of every stored result, then the failed benchmarks\n"+
-			"with their errors.")
+			"throughput, memory, status, commit, date (UTC) and every other metric of each\n"+
+			"stored result, then the failed benchmarks with their errors.")
 	db := dbFlags(fs)
 	model := fs.String("model", "", "only this model (name or family) or benchmark")
 	hw := fs.String("hardware", "", "only this hardware type")

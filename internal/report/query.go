@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 	"github.com/benchgate/benchgate/internal/hardware"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -62,26 +64,57 @@ func rowStatus(r store.Row) string {
 	return "Failed"
 }
 
-// QueryTable writes the seed's "Benchmark Timing Results" table followed by
-// totals and the "Failed Benchmarks" section.
-func QueryTable(w io.Writer, rows []store.Row) error {
-	nameW := len("Model Name")
-	for _, r := range rows {
-		if n := len([]rune(rowName(r))); n > nameW {
-			nameW = n
+// otherMetrics renders the metrics of r that no summary column shows, each
+// as its median scaled to a readable unit ("3.000 allocs/op",
+// "B/op 4.000KiB"), or "-" when there are none. Names and units are
+// untrusted: the result is one line of plain text.
+func otherMetrics(r store.Row) string {
+	var out []string
+	for _, m := range r.Metrics {
+		if m.Column != "" {
+			continue
 		}
+		v := FormatValue(m.Median, m.Unit)
+		if !strings.HasSuffix(v, m.Name) {
+			v = m.Name + " " + v
+		}
+		out = append(out, v)
 	}
-	if nameW < 30 {
-		nameW = 30
+	if len(out) == 0 {
+		return "-"
 	}
-	ruleW := nameW + 1 + 70
+	return OneLine(strings.Join(out, ", "))
+}
+
+// shortCommit is the table's commit column: the abbreviated id, or "-".
+func shortCommit(sha string) string {
+	if sha == "" {
+		return "-"
+	}
+	return OneLine(gitcmd.Short(sha))
+}
+
+// QueryTable writes the seed's "Benchmark Timing Results" table followed by
+// totals and the "Failed Benchmarks" section. Besides the seed's columns it
+// shows each result's commit, its run's date (UTC) and, under "Other metrics
+// (median)", every metric that the latency, throughput and memory columns do
+// not show.
+func QueryTable(w io.Writer, rows []store.Row) error {
+	nameW, statusW := len("Model Name"), len("Status")
+	for _, r := range rows {
+		nameW = max(nameW, len([]rune(rowName(r))))
+		statusW = max(statusW, len([]rune(OneLine(rowStatus(r)))))
+	}
+	nameW = max(nameW, 30)
+	ruleW := nameW + 1 + 76 + statusW + 1 + gitcmd.ShortLen + 1 + 16 + 1 + len("Other metrics (median)")
 	var b strings.Builder
 	b.WriteString("Benchmark Timing Results\n")
 	b.WriteString(strings.Repeat("=", ruleW) + "\n")
 	line := func(cols ...string) {
-		fmt.Fprintf(&b, "%-*s %-10s %-12s %-15s %-20s %-14s %s\n", nameW, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6])
+		fmt.Fprintf(&b, "%-*s %-10s %-12s %-15s %-20s %-14s %-*s %-*s %-16s %s\n", nameW, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5],
+			statusW, cols[6], gitcmd.ShortLen, cols[7], cols[8], cols[9])
 	}
-	line("Model Name", "Hardware", "Batch Size", "Latency (ms)", "Throughput (it/s)", "Memory (MB)", "Status")
+	line("Model Name", "Hardware", "Batch Size", "Latency (ms)", "Throughput (it/s)", "Memory (MB)", "Status", "Commit", "Date (UTC)", "Other metrics (median)")
 	b.WriteString(strings.Repeat("-", ruleW) + "\n")
 	var failed []store.Row
 	for _, r := range rows {
@@ -89,12 +122,12 @@ func QueryTable(w io.Writer, rows []store.Row) error {
 		if r.BatchSize != nil {
 			bs = strconv.Itoa(*r.BatchSize)
 		}
-		lat, thr, mem := optFloat(r.AvgLatencyMs), optFloat(r.ThroughputPerSec), optFloat(r.MemoryPeakMB)
+		lat, thr, mem, other := optFloat(r.AvgLatencyMs), optFloat(r.ThroughputPerSec), optFloat(r.MemoryPeakMB), otherMetrics(r)
 		if r.Status != "success" {
-			lat, thr, mem = "---", "---", "---"
+			lat, thr, mem, other = "---", "---", "---", "---"
 			failed = append(failed, r)
 		}
-		line(rowName(r), OneLine(r.HardwareType), bs, lat, thr, mem, rowStatus(r))
+		line(rowName(r), OneLine(r.HardwareType), bs, lat, thr, mem, OneLine(rowStatus(r)), shortCommit(r.Commit), r.CreatedAt.UTC().Format("2006-01-02 15:04"), other)
 	}
 	b.WriteString(strings.Repeat("-", ruleW) + "\n")
 	fmt.Fprintf(&b, "Total results: %d\nSuccessful: %d\nFailed: %d\n", len(rows), len(rows)-len(failed), len(failed))
@@ -117,27 +150,53 @@ func QueryTable(w io.Writer, rows []store.Row) error {
 
 // QueryRow is one row of `benchgate query --format json`.
 type QueryRow struct {
-	RunID            string   `json:"run_id"`
-	Attempt          int      `json:"attempt"`
-	Commit           string   `json:"commit,omitempty"`
-	Ref              string   `json:"ref,omitempty"`
-	Benchmark        string   `json:"benchmark"`
-	ModelName        string   `json:"model_name"`
-	ModelFamily      string   `json:"model_family,omitempty"`
-	HardwareType     string   `json:"hardware_type"`
-	DeviceName       string   `json:"device_name,omitempty"`
-	Params           string   `json:"params,omitempty"`
-	BatchSize        *int     `json:"batch_size"`
-	AvgLatencyMs     *float64 `json:"average_latency_ms"`
-	P50Ms            *float64 `json:"p50_latency_ms"`
-	P90Ms            *float64 `json:"p90_latency_ms"`
-	P99Ms            *float64 `json:"p99_latency_ms"`
-	ThroughputPerSec *float64 `json:"throughput_items_per_second"`
-	MemoryPeakMB     *float64 `json:"memory_peak_mb"`
-	Status           string   `json:"status"`
-	ErrorType        string   `json:"error_type,omitempty"`
-	ErrorMessage     string   `json:"error_message,omitempty"`
-	CreatedAt        string   `json:"created_at"`
+	RunID            string        `json:"run_id"`
+	Attempt          int           `json:"attempt"`
+	Commit           string        `json:"commit,omitempty"`
+	Ref              string        `json:"ref,omitempty"`
+	Benchmark        string        `json:"benchmark"`
+	ModelName        string        `json:"model_name"`
+	ModelFamily      string        `json:"model_family,omitempty"`
+	HardwareType     string        `json:"hardware_type"`
+	DeviceName       string        `json:"device_name,omitempty"`
+	Params           string        `json:"params,omitempty"`
+	BatchSize        *int          `json:"batch_size"`
+	AvgLatencyMs     *float64      `json:"average_latency_ms"`
+	P50Ms            *float64      `json:"p50_latency_ms"`
+	P90Ms            *float64      `json:"p90_latency_ms"`
+	P99Ms            *float64      `json:"p99_latency_ms"`
+	ThroughputPerSec *float64      `json:"throughput_items_per_second"`
+	MemoryPeakMB     *float64      `json:"memory_peak_mb"`
+	Status           string        `json:"status"`
+	ErrorType        string        `json:"error_type,omitempty"`
+	ErrorMessage     string        `json:"error_message,omitempty"`
+	CreatedAt        string        `json:"created_at"` // RFC 3339, UTC
+	Metrics          []QueryMetric `json:"metrics"`    // every metric of the result; empty for a failure
+}
+
+// QueryMetric is one metric of a QueryRow: its samples' count, median and
+// mean in the base unit (null when there are no samples).
+type QueryMetric struct {
+	Name      string   `json:"name"`
+	Unit      string   `json:"unit"`
+	Direction string   `json:"direction"` // "smaller" or "bigger" is better
+	N         int      `json:"n"`
+	Median    *float64 `json:"median"`
+	Mean      *float64 `json:"mean"`
+}
+
+func queryMetrics(ms []store.RowMetric) []QueryMetric {
+	out := make([]QueryMetric, 0, len(ms))
+	num := func(f float64) *float64 {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil
+		}
+		return &f
+	}
+	for _, m := range ms {
+		out = append(out, QueryMetric{Name: m.Name, Unit: m.Unit, Direction: m.Better, N: m.N, Median: num(m.Median), Mean: num(m.Mean)})
+	}
+	return out
 }
 
 func queryRows(rows []store.Row) []QueryRow {
@@ -148,7 +207,7 @@ func queryRows(rows []store.Row) []QueryRow {
 			ModelName: r.ModelName, ModelFamily: r.ModelFamily, HardwareType: r.HardwareType, DeviceName: r.DeviceName,
 			Params: r.Params, BatchSize: r.BatchSize, AvgLatencyMs: r.AvgLatencyMs, P50Ms: r.P50Ms, P90Ms: r.P90Ms,
 			P99Ms: r.P99Ms, ThroughputPerSec: r.ThroughputPerSec, MemoryPeakMB: r.MemoryPeakMB, Status: r.Status,
-			ErrorType: r.ErrorType, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+			ErrorType: r.ErrorType, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt.UTC().Format(time.RFC3339), Metrics: queryMetrics(r.Metrics),
 		})
 	}
 	return out
@@ -161,12 +220,39 @@ func QueryJSON(w io.Writer, rows []store.Row) error {
 	return enc.Encode(queryRows(rows))
 }
 
-// QueryCSV writes rows as CSV with a header line.
+// csvMetric is a metric column of QueryCSV.
+type csvMetric struct{ name, unit string }
+
+// header is the column's name: the metric, with its unit when that differs.
+func (c csvMetric) header() string {
+	if c.unit == "" || c.unit == c.name {
+		return c.name
+	}
+	return c.name + " (" + c.unit + ")"
+}
+
+// QueryCSV writes rows as CSV with a header line: the seed's columns, then
+// one column per distinct metric (name and unit, in order of first
+// appearance) holding the median of the result's samples in the base unit,
+// empty where a result lacks the metric.
 func QueryCSV(w io.Writer, rows []store.Row) error {
 	cw := csv.NewWriter(w)
 	header := []string{"run_id", "attempt", "commit", "ref", "benchmark", "model_name", "hardware_type", "device_name", "params", "batch_size",
 		"average_latency_ms", "p50_latency_ms", "p90_latency_ms", "p99_latency_ms", "throughput_items_per_second", "memory_peak_mb",
 		"status", "error_type", "error_message", "created_at"}
+	col := map[csvMetric]int{}
+	for _, r := range rows {
+		for _, m := range r.Metrics {
+			k := csvMetric{m.Name, m.Unit}
+			if _, ok := col[k]; !ok {
+				col[k] = len(header)
+				header = append(header, k.header())
+			}
+		}
+	}
+	for i, h := range header {
+		header[i] = csvSafe(h)
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -184,6 +270,10 @@ func QueryCSV(w io.Writer, rows []store.Row) error {
 		rec := []string{q.RunID, strconv.Itoa(q.Attempt), q.Commit, q.Ref, q.Benchmark, q.ModelName, q.HardwareType, q.DeviceName, q.Params, bs,
 			num(q.AvgLatencyMs), num(q.P50Ms), num(q.P90Ms), num(q.P99Ms), num(q.ThroughputPerSec), num(q.MemoryPeakMB),
 			q.Status, q.ErrorType, q.ErrorMessage, q.CreatedAt}
+		rec = append(rec, make([]string, len(header)-len(rec))...)
+		for _, m := range q.Metrics {
+			rec[col[csvMetric{m.Name, m.Unit}]] = num(m.Median)
+		}
 		for i, f := range rec {
 			rec[i] = csvSafe(f)
 		}
