@@ -20,11 +20,14 @@ import (
 // the heatmaps, the trends and the errors from them.
 type Timing struct {
 	GeneratedAt time.Time
-	Days        int // window of history shown; 0 means all
-	Runs        []store.Run
+	Days        int         // window of history shown; 0 means all
+	Runs        []store.Run // the runs in the window
 	Rows        []store.Row
-	Platforms   []hardware.Platform    // detected on the machine writing the report
-	Comparison  *comparison.Comparison // optional verdict to include
+	// OmittedRuns and OmittedResults count the runs, and their results,
+	// older than the window: stored but not shown.
+	OmittedRuns, OmittedResults int
+	Platforms                   []hardware.Platform    // detected on the machine writing the report
+	Comparison                  *comparison.Comparison // optional verdict to include
 }
 
 // seriesID groups rows of one series across runs.
@@ -281,8 +284,9 @@ func (t *Timing) Recommendations() []Recommendation {
 	return out
 }
 
-// LoadTiming reads the timing report's data from st: the results of the
-// last days days (0: all), every run, and the platforms detected.
+// LoadTiming reads the timing report's data from st: the runs and results
+// of the last days days (0: all), how many older ones that leaves out, and
+// the platforms detected.
 func LoadTiming(ctx context.Context, st *store.DB, days int, platforms []hardware.Platform, now time.Time) (*Timing, error) {
 	t := &Timing{GeneratedAt: now, Days: days, Platforms: platforms}
 	f := store.Filter{}
@@ -293,10 +297,48 @@ func LoadTiming(ctx context.Context, st *store.DB, days int, platforms []hardwar
 	if t.Rows, err = st.Query(ctx, f); err != nil {
 		return nil, err
 	}
-	if t.Runs, err = st.Runs(ctx); err != nil {
+	runs, err := st.Runs(ctx)
+	if err != nil {
 		return nil, err
 	}
+	for _, r := range runs {
+		if r.CreatedAt.Before(f.Since) {
+			t.OmittedRuns++
+			continue
+		}
+		t.Runs = append(t.Runs, r)
+	}
+	if t.OmittedRuns > 0 {
+		if t.OmittedResults, err = st.CountResults(ctx, store.Filter{Before: f.Since}); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
+}
+
+// OmittedHint is how to include the runs that the window leaves out.
+const OmittedHint = "use --days 0 for all"
+
+// Omitted says what the window left out and how to include it, or returns ""
+// when it left out nothing.
+func (t *Timing) Omitted() string {
+	if t.OmittedRuns == 0 && t.OmittedResults == 0 {
+		return ""
+	}
+	verb := "are"
+	if t.OmittedRuns == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s (%s) older than %d days %s left out; %s.",
+		plural(t.OmittedRuns, "run"), plural(t.OmittedResults, "result"), t.Days, verb, OmittedHint)
+}
+
+// plural returns "1 run", "2 runs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // WriteTiming writes t as html, md (Markdown) or json.

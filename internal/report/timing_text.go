@@ -16,6 +16,9 @@ func TimingMarkdown(w io.Writer, t *Timing) error {
 	var b strings.Builder
 	b.WriteString("# Benchmark timing report\n\n")
 	fmt.Fprintf(&b, "Generated %s by benchgate · %d runs · %d results.\n\n", t.GeneratedAt.Format("2006-01-02 15:04 MST"), len(t.Runs), len(t.Rows))
+	if o := t.Omitted(); o != "" {
+		b.WriteString("> **Note:** " + EscapeMarkdown(o) + "\n\n")
+	}
 	if t.Comparison != nil {
 		b.WriteString("## Verdict\n\n")
 		var v strings.Builder
@@ -116,12 +119,20 @@ func TimingMarkdown(w io.Writer, t *Timing) error {
 
 // TimingJSON writes the seed's JSON report shape: generated_at,
 // report_type "benchmark_timing", hardware_platforms, results, plus the
-// verdict when the report has one.
+// window (days), what it left out (omitted) and the verdict when the report
+// has one.
 func TimingJSON(w io.Writer, t *Timing) error {
+	type omitted struct {
+		Runs    int    `json:"runs"`    // runs older than the window
+		Results int    `json:"results"` // their results
+		Note    string `json:"note"`    // what was left out and how to include it; "" when nothing
+	}
 	type out struct {
 		GeneratedAt       string       `json:"generated_at"`
 		ReportType        string       `json:"report_type"`
 		HardwarePlatforms any          `json:"hardware_platforms"`
+		Days              int          `json:"days"` // 0: all history
+		Omitted           omitted      `json:"omitted"`
 		Runs              any          `json:"runs"`
 		Results           []QueryRow   `json:"results"`
 		Verdict           *JSONVerdict `json:"verdict,omitempty"`
@@ -139,7 +150,8 @@ func TimingJSON(w io.Writer, t *Timing) error {
 		runs = append(runs, run{r.ID, r.Attempt, r.Commit, r.Ref, r.Suite, r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")})
 	}
 	o := out{GeneratedAt: t.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z"), ReportType: "benchmark_timing",
-		HardwarePlatforms: t.Platforms, Runs: runs, Results: queryRows(t.Rows)}
+		HardwarePlatforms: t.Platforms, Days: t.Days,
+		Omitted: omitted{t.OmittedRuns, t.OmittedResults, t.Omitted()}, Runs: runs, Results: queryRows(t.Rows)}
 	if t.Comparison != nil {
 		v := Verdict(comparison.OutcomeOf(t.Comparison))
 		o.Verdict = &v
