@@ -91,8 +91,8 @@ func (f SeriesFilter) where() (string, []any) {
 	return "\nWHERE " + strings.Join(where, " AND "), args
 }
 
-// seriesColumns identify a series in the rows of Series' query.
-const seriesColumns = `pr.benchmark, pr.params, ms.metric, h.hardware_type, h.device_name, r.runner`
+// seriesKeyColumns identify a series in the rows of Series' query.
+const seriesKeyColumns = `pr.benchmark, pr.params, ms.metric, h.hardware_type, h.device_name, r.runner`
 
 // Series returns the history of every series f selects, in one query:
 // ordered by series key, each one point per run that measured it
@@ -104,13 +104,13 @@ func (db *DB) Series(ctx context.Context, f SeriesFilter) ([]SeriesHistory, erro
 	where, args := f.where()
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT r.id, r.run_id, r.attempt, r.commit_sha, r.ref, r.suite, r.created_at, r.environment::VARCHAR,
-		       `+seriesColumns+`, h.driver_version, ms.unit, ms.direction, ms.exact, ms.samples
+		       `+seriesKeyColumns+`, h.driver_version, ms.unit, ms.direction, ms.exact, ms.samples
 		FROM metric_samples ms
 		JOIN performance_results pr ON pr.id = ms.performance_id
 		JOIN runs r ON r.id = pr.run_key
 		JOIN hardware_platforms h ON h.hardware_id = pr.hardware_id`+where+`
-		QUALIFY dense_rank() OVER (PARTITION BY r.run_id, `+seriesColumns+` ORDER BY r.attempt DESC) = 1
-		ORDER BY `+seriesColumns+`, r.created_at, r.id, pr.id, ms.position`, args...)
+		QUALIFY dense_rank() OVER (PARTITION BY r.run_id, `+seriesKeyColumns+` ORDER BY r.attempt DESC) = 1
+		ORDER BY `+seriesKeyColumns+`, r.created_at, r.id, pr.id, ms.position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
 	}
