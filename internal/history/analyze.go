@@ -1,0 +1,316 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/gate"
+	"github.com/benchgate/benchgate/internal/comparison"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/results"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+// ErrNoData is wrapped by Analyze's errors when nothing matches: no runs on
+// the branch, no series matching the filters, or an unknown metric.
+var ErrNoData = errors.New("no data")
+
+// Options selects what Analyze analyses; zero fields select everything.
+type Options struct {
+	// Benchmark (a glob when it holds one of *?[, else a case-insensitive
+	// substring), Metric and Hardware (type or device) select the series
+	// (store.SeriesFilter).
+	Benchmark, Metric, Hardware string
+	// Branch is the ref analysed, exactly or as a branch name ("main");
+	// empty, it is the data's main branch (see MainRef).
+	Branch string
+	// Config holds the thresholds that grade a regression's severity (the
+	// suite's and the run-wide ones); zero is the gate's defaults.
+	Config comparison.Config
+	// ChangePoints tunes the detector; zero is
+	// gate.DefaultChangePointOptions.
+	ChangePoints gate.ChangePointOptions
+}
+
+// Analysis is the change-point analysis of a branch's history.
+type Analysis struct {
+	// Ref is the ref analysed ("" for runs stored without one) and
+	// Defaulted is set when it was chosen from the data, not asked for.
+	Ref       string
+	Defaulted bool
+	// Commits is the branch's commit order: each commit at the position of
+	// its first run (created_at), whichever series measured it.
+	Commits []store.BranchCommit
+	// Series are the selected series, in key order.
+	Series []*Series
+	// Groups are the change points of all series grouped by suspect commit
+	// range, in commit order.
+	Groups []Group
+}
+
+// Series is one series' history and its change points.
+type Series struct {
+	Key    results.SeriesKey
+	Unit   string
+	Better gate.Direction
+	Exact  bool
+	// Points holds one point per commit measured, in commit order.
+	Points []Point
+	// Changes are the series' change points, oldest first.
+	Changes []*Change
+	// Warnings are the detector's (a history it could not analyse).
+	Warnings []string
+}
+
+// Point is one commit of a series: the samples of every run of the commit
+// on the branch, concatenated.
+type Point struct {
+	Commit   string
+	Date     time.Time // the commit's first run on the branch, UTC
+	Position int       // index of the commit in Analysis.Commits
+	Runs     int       // runs of the commit merged into the point
+	Samples  []float64
+	// Median and its 95 % interval [Low, High] (see medianInterval).
+	Median, Low, High float64
+	// Outlier is set when the detector set the point aside (a failed run,
+	// a noisy machine): it is neither a change nor hides one.
+	Outlier bool
+	// Env is the environment of the commit's latest run, with the
+	// hardware's driver version as "driver".
+	Env map[string]string
+}
+
+// Name returns the series' display name (untrusted text: sanitise it).
+func (s *Series) Name() string {
+	n := s.Key.Benchmark
+	if p := report.DisplayParams(s.Key.Params); p != "" {
+		n += " [" + p + "]"
+	}
+	return n
+}
+
+// Analyze loads the selected series of the branch from st in one query,
+// finds and grades their change points, and groups them by commit.
+func Analyze(ctx context.Context, st *store.DB, o Options) (*Analysis, error) {
+	ref, defaulted, err := chooseRef(ctx, st, o.Branch)
+	if err != nil {
+		return nil, err
+	}
+	f := store.SeriesFilter{Benchmark: o.Benchmark, Metric: o.Metric, Hardware: o.Hardware, Ref: ref, NoRef: ref == ""}
+	a := &Analysis{Ref: ref, Defaulted: defaulted}
+	if a.Commits, err = st.BranchCommits(ctx, f); err != nil {
+		return nil, err
+	}
+	hs, err := st.Series(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(hs) == 0 {
+		return nil, noSeries(ctx, st, o, ref)
+	}
+	pos := make(map[string]int, len(a.Commits))
+	for i, c := range a.Commits {
+		pos[c.Commit] = i
+	}
+	cpo := o.ChangePoints
+	if cpo == (gate.ChangePointOptions{}) {
+		cpo = gate.DefaultChangePointOptions()
+	}
+	policy := o.Config.Policy()
+	for _, h := range hs {
+		s := newSeries(h, pos)
+		s.analyse(cpo, policy(h.Key), a.Commits)
+		a.Series = append(a.Series, s)
+	}
+	a.group()
+	return a, nil
+}
+
+// RefName is how a ref is shown: "(no ref)" for runs stored without one.
+func RefName(ref string) string {
+	if ref == "" {
+		return "(no ref)"
+	}
+	return ref
+}
+
+// chooseRef returns the ref asked for, or the data's main branch: the ref
+// with the most runs among refs/heads/main and refs/heads/master, else the
+// ref with the most runs; pull request refs never.
+func chooseRef(ctx context.Context, st *store.DB, asked string) (string, bool, error) {
+	refs, err := st.Refs(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	var names []string
+	for _, r := range refs {
+		names = append(names, fmt.Sprintf("%s (%d runs)", RefName(r.Ref), r.Runs))
+	}
+	stored := "none"
+	if len(names) > 0 {
+		stored = strings.Join(names, ", ")
+	}
+	if asked != "" {
+		for _, r := range refs {
+			if r.Ref == asked || r.Ref == "refs/heads/"+asked {
+				return r.Ref, false, nil
+			}
+		}
+		return "", false, fmt.Errorf("no runs on branch %q; refs stored: %s: %w", asked, stored, ErrNoData)
+	}
+	best := -1
+	for i, r := range refs { // most runs first
+		if strings.HasPrefix(r.Ref, "refs/pull/") {
+			continue
+		}
+		if r.Ref == "refs/heads/main" || r.Ref == "refs/heads/master" {
+			return r.Ref, true, nil
+		}
+		if best < 0 {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", false, fmt.Errorf("no runs outside pull requests; refs stored: %s: %w", stored, ErrNoData)
+	}
+	return refs[best].Ref, true, nil
+}
+
+// noSeries explains why no series matched: an unknown metric (listing the
+// stored ones) or filters that match nothing on the ref.
+func noSeries(ctx context.Context, st *store.DB, o Options, ref string) error {
+	if o.Metric != "" {
+		ms, err := st.MetricNames(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(ms, func(m string) bool { return strings.EqualFold(m, o.Metric) }) {
+			return fmt.Errorf("unknown metric %q; stored metrics: %s: %w", o.Metric, strings.Join(ms, ", "), ErrNoData)
+		}
+	}
+	var sel []string
+	for _, f := range []struct{ name, v string }{{"benchmark", o.Benchmark}, {"metric", o.Metric}, {"hardware", o.Hardware}} {
+		if f.v != "" {
+			sel = append(sel, fmt.Sprintf("%s %q", f.name, f.v))
+		}
+	}
+	what := "no series"
+	if len(sel) > 0 {
+		what = "no series match " + strings.Join(sel, ", ")
+	}
+	return fmt.Errorf("%s on %s: %w", what, RefName(ref), ErrNoData)
+}
+
+// newSeries makes one point per commit of h (runs of one commit merged, in
+// commit order).
+func newSeries(h store.SeriesHistory, pos map[string]int) *Series {
+	s := &Series{Key: h.Key, Unit: h.Unit, Exact: h.Exact, Better: gate.SmallerIsBetter}
+	if h.Direction == "bigger" {
+		s.Better = gate.BiggerIsBetter
+	}
+	byCommit := map[string]int{}
+	for i, hp := range h.Points {
+		env := make(map[string]string, len(hp.Run.Environment)+1)
+		for k, v := range hp.Run.Environment {
+			env[k] = v
+		}
+		if d := h.Drivers[i]; d != "" {
+			env["driver"] = d
+		}
+		if k, ok := byCommit[hp.Run.Commit]; ok {
+			p := &s.Points[k]
+			p.Samples = append(p.Samples, hp.Samples...)
+			p.Runs++
+			p.Env = env // points are oldest first: the latest run's
+			continue
+		}
+		byCommit[hp.Run.Commit] = len(s.Points)
+		s.Points = append(s.Points, Point{Commit: hp.Run.Commit, Date: hp.Run.CreatedAt, Position: pos[hp.Run.Commit],
+			Runs: 1, Samples: slices.Clone(hp.Samples), Env: env})
+	}
+	slices.SortStableFunc(s.Points, func(a, b Point) int { return a.Position - b.Position })
+	for i := range s.Points {
+		p := &s.Points[i]
+		p.Median, p.Low, p.High = medianInterval(p.Samples)
+	}
+	return s
+}
+
+// analyse runs the detector over s and grades its change points.
+func (s *Series) analyse(o gate.ChangePointOptions, p gate.Policy, commits []store.BranchCommit) {
+	samples := make([][]float64, len(s.Points))
+	for i := range s.Points {
+		samples[i] = s.Points[i].Samples
+	}
+	ch := gate.ChangePointsOf(samples, o)
+	s.Warnings = ch.Warnings
+	for _, i := range ch.Outliers {
+		s.Points[i].Outlier = true
+	}
+	for _, cp := range ch.Points {
+		s.Changes = append(s.Changes, s.grade(cp, p, commits))
+	}
+	resolve(s.Changes, s.Points)
+}
+
+// group groups the change points of every series by commit range.
+func (a *Analysis) group() {
+	in := make([]gate.SeriesChanges, 0, len(a.Series))
+	for i, s := range a.Series {
+		if len(s.Changes) == 0 {
+			continue
+		}
+		sc := gate.SeriesChanges{Key: fmt.Sprintf("%09d", i), Positions: make([]int, len(s.Points))}
+		for k, p := range s.Points {
+			sc.Positions[k] = p.Position
+		}
+		for _, c := range s.Changes {
+			sc.Points = append(sc.Points, c.ChangePoint)
+		}
+		in = append(in, sc)
+	}
+	for _, g := range gate.GroupChangePoints(in) {
+		grp := Group{From: g.From, To: g.To, Confirmed: g.Confirmed,
+			PreviousCommit: a.Commits[g.From].Commit, Commit: a.Commits[g.To].Commit, Date: a.Commits[g.To].First}
+		for _, c := range a.Commits[g.From+1 : g.To] {
+			grp.Between = append(grp.Between, c.Commit)
+		}
+		for k, key := range g.Keys {
+			i, _ := strconv.Atoi(key) // the index Analyze gave it
+			s := a.Series[i]
+			for _, c := range s.Changes {
+				if c.Index == g.Points[k].Index {
+					grp.Members = append(grp.Members, Member{Series: s, Change: c})
+				}
+			}
+		}
+		a.Groups = append(a.Groups, grp)
+	}
+}
+
+// Group is the change points of every series whose suspect commit ranges
+// overlap: one suspect commit range, one alert.
+type Group struct {
+	// From and To are positions in Analysis.Commits: the suspect commits
+	// are those after From (the last good commit, PreviousCommit) up to To
+	// (the first bad one, Commit, first run at Date); Between lists the
+	// commits strictly between.
+	From, To               int
+	PreviousCommit, Commit string
+	Date                   time.Time
+	Between                []string
+	Members                []Member // in series key order
+	// Confirmed is set when every member is confirmed.
+	Confirmed bool
+}
+
+// Member is one series' change point in a group.
+type Member struct {
+	Series *Series
+	Change *Change
+}
