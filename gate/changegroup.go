@@ -32,8 +32,9 @@ type ChangeGroup struct {
 }
 
 // GroupChangePoints groups the change points of many series by commit: a
-// change point's suspect range is the commits after its Previous point's
-// position up to its Index point's position, and change points whose
+// change point's suspect range is the commits after its From point's
+// position up to its To point's position (Previous and Index when both are
+// zero), and change points whose
 // ranges share at least one commit are one group (greedily, in order of
 // the first bad commit). Groups are in commit order.
 func GroupChangePoints(series []SeriesChanges) []ChangeGroup {
@@ -45,10 +46,14 @@ func GroupChangePoints(series []SeriesChanges) []ChangeGroup {
 	var all []member
 	for _, s := range series {
 		for _, cp := range s.Points {
-			if cp.Index < 0 || cp.Index >= len(s.Positions) || cp.Previous < 0 || cp.Previous >= cp.Index {
+			from, to := cp.From, cp.To
+			if from == 0 && to == 0 { // no location range: the best split
+				from, to = cp.Previous, cp.Index
+			}
+			if from < 0 || to >= len(s.Positions) || from >= to {
 				continue
 			}
-			all = append(all, member{s.Key, s.Positions[cp.Previous], s.Positions[cp.Index], cp})
+			all = append(all, member{s.Key, s.Positions[from], s.Positions[to], cp})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b member) int {

@@ -27,8 +27,9 @@ type ChangePointOptions struct {
 	MinSegment int
 	// ProvisionalAfter is the number of points after a change from which it
 	// is reported (3). A change point is confirmed once at least
-	// ConfirmAfter points (5) follow it and the re-test of all of them
-	// against the segment before gives p < ConfirmP (MaxP/10).
+	// ConfirmAfter points (5) follow it, the re-test of all of them against
+	// the segment before gives p < ConfirmP (MaxP/10), and its 95 %
+	// interval excludes changes smaller than MinMagnitude.
 	ProvisionalAfter, ConfirmAfter int
 	ConfirmP                       float64
 	// OutlierZ is how far, in robust noise σ, one or two consecutive points
@@ -93,6 +94,11 @@ type ChangePoint struct {
 	// between): the suspect commits are those after point Previous up to
 	// point Index.
 	Index, Previous int
+	// From and To bound where the change can be, given the noise: it
+	// happened after point From and by point To (From ≤ Previous,
+	// Index ≤ To). The suspect commits are those after From up to To; a
+	// wide range says the data cannot pin the change to one commit.
+	From, To int
 	// Before and After are the segment centres around the change (geometric
 	// means, or means with Otava), and Magnitude is After/Before − 1, with
 	// its 95 % interval [Low, High].
@@ -103,8 +109,9 @@ type ChangePoint struct {
 	P, Confidence float64
 	// PointsAfter is how many points follow the change, Index included.
 	PointsAfter int
-	// Confirmed is set once ConfirmAfter points follow the change and their
-	// re-test gives p < ConfirmP; before, a change point is provisional.
+	// Confirmed is set once ConfirmAfter points follow the change, their
+	// re-test gives p < ConfirmP and the interval [Low, High] lies beyond
+	// MinMagnitude; before, a change point is provisional.
 	Confirmed bool
 }
 
@@ -459,6 +466,7 @@ func (s *series) merge(idx []int) []ChangePoint {
 	}
 	for k := range cps {
 		cps[k].Index, cps[k].Previous = s.orig[idx[k]], s.orig[idx[k]-1]
+		cps[k].From, cps[k].To = s.orig[cps[k].From], s.orig[cps[k].To]
 	}
 	return cps
 }
@@ -541,7 +549,9 @@ func (s *series) test(a, i, b int) ChangePoint {
 		cp.Low, cp.High = math.Expm1(d-q*se), math.Expm1(d+q*se)
 	}
 	cp.Confidence = 1 - cp.P
-	cp.Confirmed = len(right) >= s.o.ConfirmAfter && cp.P < s.o.ConfirmP
+	beyond := min(math.Abs(cp.Low), math.Abs(cp.High)) >= max(s.o.MinMagnitude, 0) && (cp.Low > 0) == (cp.High > 0)
+	cp.Confirmed = len(right) >= s.o.ConfirmAfter && cp.P < s.o.ConfirmP && beyond
+	cp.From, cp.To = s.locate(a, i, b, widen)
 	return cp
 }
 
@@ -553,6 +563,41 @@ func (s *series) naiveP(a, i, b int) float64 {
 	o.Otava = true
 	t := series{x: s.x, rho: s.rho, o: o}
 	return t.test(a, i, b).P
+}
+
+// locate returns the range of split positions between a and b whose fit is
+// within 4 noise variances of the split at i (a likelihood-ratio set for
+// the location of one change in the mean, about 95 %): the change is after
+// the returned from and by to (analysed indexes).
+func (s *series) locate(a, i, b int, widen float64) (from, to int) {
+	x := s.x[a:b]
+	n := len(x)
+	ps := make([]float64, n+1)
+	for k, v := range x {
+		ps[k+1] = ps[k] + v
+	}
+	score := func(tau int) float64 {
+		l, r := float64(tau), float64(n-tau)
+		d := (ps[n]-ps[tau])/r - ps[tau]/l
+		return d * d * l * r / (l + r)
+	}
+	best := score(i - a)
+	ss := 0.0
+	for k, v := range x {
+		m := ps[i-a] / float64(i-a)
+		if k >= i-a {
+			m = (ps[n] - ps[i-a]) / float64(n-i+a)
+		}
+		ss += (v - m) * (v - m)
+	}
+	v := ss / max(float64(n-2), 1) * widen
+	lo, hi := i-a, i-a
+	for tau := 1; tau < n; tau++ {
+		if best-score(tau) <= 4*v {
+			lo, hi = min(lo, tau), max(hi, tau)
+		}
+	}
+	return a + lo - 1, a + hi
 }
 
 // scanP corrects the two-sided p-value p of the best split of a segment for

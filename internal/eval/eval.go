@@ -29,7 +29,7 @@ func Short(seed uint64) Config {
 
 // Full is the configuration of the full mode behind docs/evaluation.md.
 func Full(seed uint64) Config {
-	return Config{Mode: "full", Seed: seed, Trials: 2000, PRTrials: 2000, CPDTrials: 1000}
+	return Config{Mode: "full", Seed: seed, Trials: 2000, PRTrials: 2000, CPDTrials: 500}
 }
 
 // Deltas are the true changes of the PR-gate cells: A/A, regressions and
@@ -50,6 +50,8 @@ type Results struct {
 	PR     []PRCell  // per-PR false alarms
 	CPD    []CPDCell // change points: noise × scenario
 	Delay  []DelayCell
+	Flip   []FlipCell  // confirmed changes on re-analysis, per noise
+	Group  []GroupCell // grouping by commit, per noise
 }
 
 // PRCell is the share of simulated pull requests, each of M benchmarks none
@@ -103,6 +105,27 @@ func Run(cfg Config) Results {
 				mu.Unlock()
 			})
 		}
+		for _, k := range []int{3, 5} {
+			sc := plateauScenario(h, k)
+			add(func(r *rand.Rand) {
+				c := runCPD(r, h, sc, cfg.CPDTrials)
+				mu.Lock()
+				res.CPD = append(res.CPD, c)
+				mu.Unlock()
+			})
+		}
+		add(func(r *rand.Rand) {
+			c := runFlip(r, h, cfg.CPDTrials)
+			mu.Lock()
+			res.Flip = append(res.Flip, c)
+			mu.Unlock()
+		})
+		add(func(r *rand.Rand) {
+			c := runGroup(r, h, cfg.CPDTrials)
+			mu.Lock()
+			res.Group = append(res.Group, c)
+			mu.Unlock()
+		})
 		for _, step := range []float64{0.02, 0.05, 0.10} {
 			add(func(r *rand.Rand) {
 				c := runDelay(r, h, step, cfg.CPDTrials)
