@@ -16,9 +16,8 @@
 //
 // The seed's tables are kept with their names and columns (FLOAT widened to
 // DOUBLE): models, hardware_platforms, performance_results (with the seed's
-// status and error columns), benchmark_errors, and, empty for now,
-// performance_history, performance_regressions and resource_monitoring.
-// benchgate adds:
+// status and error columns), benchmark_errors, resource_monitoring,
+// performance_history and performance_regressions. benchgate adds:
 //
 //   - runs: one workflow run attempt (run id, attempt, commit, ref, suite,
 //     runner label, created_at, environment JSON), unique by (run_id,
@@ -30,7 +29,50 @@
 //     exactness and the raw samples as DOUBLE[];
 //   - iteration_samples: one row per result × repetition with the raw
 //     per-iteration latencies in seconds;
-//   - schema_version: one row per applied migration.
+//   - schema_version: one row per applied migration;
+//   - performance_history and performance_regressions (schema version 2):
+//     the series identity (benchmark, params, metric, hardware_type,
+//     device_name, runner), unit and values of the main-branch analysis.
+//
+// # Analysis tables
+//
+// performance_history (one row per series × commit: HistoryRow) and
+// performance_regressions (one row per change point: Detection) hold the
+// main-branch change-point analysis, written only by SaveAnalysis, which
+// replaces the analysis of the series it is given in one transaction and
+// changes nothing when the analysis has not changed. A row is keyed by
+// series identity and git_commit_hash (the first bad commit of a change
+// point); the key is unique by SaveAnalysis, not by an index (see schemaV2).
+// Besides benchgate's columns (n, value, low, high, relative_change;
+// previous_commit_hash, relative_change, change_low, change_high,
+// value_before, value_after, p_value, status, environment_change), the
+// seed's columns are filled where they map:
+//
+//   - performance_history: run_date, git_commit_hash, regression_detected,
+//     regression_severity (NULL unless a regression), regression_percent
+//     (100 × relative_change at a change point, else NULL), and
+//     average_latency_ms (metrics latency_mean and sec/op in s or ms),
+//     throughput_items_per_second (metric throughput) or memory_peak_mb
+//     (metric memory_peak in B, / 2^20) when the metric maps to one;
+//   - performance_regressions: regression_percent (100 × relative_change),
+//     regression_type (the direction: regression or improvement),
+//     severity_level, detection_timestamp (the first save; kept),
+//     git_commit_hash, affected_metrics (JSON [metric]), resolved_at,
+//     resolution_commit_hash, notes (VanishedNote on a confirmed detection
+//     that the latest analysis no longer finds: it is kept, never deleted),
+//     created_at and updated_at.
+//
+// performance_id and baseline_id stay NULL: a point stands for a commit, not
+// for one result row. Rows without a series identity (none written by
+// benchgate) are never read or changed.
+//
+// The analysis is derived data: Merge copies runs only and leaves the
+// destination's analysis tables as they are (the source's are not copied,
+// since two analyses of different data must not mix); the owner of the
+// merged database recomputes the analysis with SaveAnalysis, which keeps
+// DetectedAt and confirmed detections of the rows it finds. Prune does not
+// touch the analysis tables; CompactTo and Export copy them with every
+// column.
 //
 // Primary keys come from sequences. Foreign keys are not declared (see
 // schema.go); Ingest keeps references consistent. A model row is shared by

@@ -21,6 +21,10 @@ type MergeStats struct {
 // Note: runs are reconstructed with Results and re-ingested, not copied
 // table by table, so that row keys of the two files never collide and every
 // row is validated again on the way in.
+//
+// Note: the analysis tables (performance_history, performance_regressions)
+// are derived data and are not merged: db keeps its own, src's are not
+// copied (see the package doc, "Analysis tables").
 func (db *DB) Merge(ctx context.Context, src *DB) (MergeStats, error) {
 	var st MergeStats
 	runs, err := src.Runs(ctx)

@@ -30,6 +30,7 @@ type migration struct {
 // data branches were built by it.
 var migrations = []migration{
 	{name: "seed schema with runs and raw samples", stmts: schemaV1},
+	{name: "series identity and values in performance_history and performance_regressions", stmts: schemaV2},
 }
 
 // querier is what both *sql.DB and *sql.Tx provide.

@@ -178,3 +178,45 @@ var schemaV1 = []string{
 		created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
 	)`,
 }
+
+// schemaV2 gives the seed's performance_history and performance_regressions
+// what the main-branch analysis (SaveAnalysis) stores: the series identity,
+// the unit and the values, next to the seed's columns, which are kept and
+// filled where they map (see the package doc).
+//
+// Note: no unique index on (series, commit). DuckDB cannot add a constraint
+// to an existing table, and a unique index on the seven identity columns
+// makes the file about ten times larger for these tables (measured: 1 MB →
+// 12 MB for a year of 520 series), which the data branch cannot afford.
+// SaveAnalysis, the only writer, keys its rows by (series, commit).
+var schemaV2 = []string{
+	`ALTER TABLE performance_history ADD COLUMN benchmark VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN params VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN metric VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN hardware_type VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN device_name VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN runner VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN unit VARCHAR`,
+	`ALTER TABLE performance_history ADD COLUMN n INTEGER`,    // samples
+	`ALTER TABLE performance_history ADD COLUMN value DOUBLE`, // centre (median), in unit
+	`ALTER TABLE performance_history ADD COLUMN low DOUBLE`,   // spread shown, in unit
+	`ALTER TABLE performance_history ADD COLUMN high DOUBLE`,
+	`ALTER TABLE performance_history ADD COLUMN relative_change DOUBLE`, // at a change point, else 0
+
+	`ALTER TABLE performance_regressions ADD COLUMN benchmark VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN params VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN metric VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN hardware_type VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN device_name VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN runner VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN unit VARCHAR`,
+	`ALTER TABLE performance_regressions ADD COLUMN previous_commit_hash VARCHAR`, // last good
+	`ALTER TABLE performance_regressions ADD COLUMN relative_change DOUBLE`,
+	`ALTER TABLE performance_regressions ADD COLUMN change_low DOUBLE`, // 95 % interval
+	`ALTER TABLE performance_regressions ADD COLUMN change_high DOUBLE`,
+	`ALTER TABLE performance_regressions ADD COLUMN value_before DOUBLE`, // in unit
+	`ALTER TABLE performance_regressions ADD COLUMN value_after DOUBLE`,
+	`ALTER TABLE performance_regressions ADD COLUMN p_value DOUBLE`,
+	`ALTER TABLE performance_regressions ADD COLUMN status VARCHAR`, // provisional, confirmed
+	`ALTER TABLE performance_regressions ADD COLUMN environment_change VARCHAR`,
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -105,7 +106,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 			if !errors.Is(err, ErrNewerSchema) {
 				t.Errorf("got %v; want an error wrapping ErrNewerSchema", err)
 			}
-			for _, want := range []string{path, "999", "version 1", "upgrade benchgate"} {
+			for _, want := range []string{path, "999", fmt.Sprintf("up to version %d", len(migrations)), "upgrade benchgate"} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not contain %q", err, want)
 				}
