@@ -52,6 +52,7 @@ type Results struct {
 	Delay  []DelayCell
 	Flip   []FlipCell  // confirmed changes on re-analysis, per noise
 	Group  []GroupCell // grouping by commit, per noise
+	Real   []RealCell  // steps injected into real histories, when given
 }
 
 // PRCell is the share of simulated pull requests, each of M benchmarks none
