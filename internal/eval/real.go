@@ -137,7 +137,9 @@ func RealMarkdown(w io.Writer, cells []RealCell) error {
 	b.WriteString("\n## Steps injected into real histories\n\n")
 	b.WriteString("Each series of a real github-action-benchmark history (exact metrics left out) gets a step in its worse direction at a random commit; a step is found when a change is reported within ±2 commits of it and the untouched series had none there. The untouched columns count the change points each detector reports on the real series as they are (their truth is unknown).\n\n")
 	b.WriteString("| history | series | points | step | recall: benchgate | Otava defaults | untouched changes: benchgate | Otava | outliers set aside |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-	slices.SortStableFunc(cells, func(a, b RealCell) int { return cmp.Or(strings.Compare(a.Source, b.Source), cmp.Compare(a.Step, b.Step)) })
+	slices.SortStableFunc(cells, func(a, b RealCell) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), cmp.Compare(a.Step, b.Step))
+	})
 	for _, c := range cells {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %d | %d | %d |\n", c.Source, c.Series, c.Points, sd(c.Step),
 			c.Recall[0], c.Recall[1], c.Untouch[0], c.Untouch[1], c.Outlier)
