@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -546,5 +547,27 @@ func BenchmarkSaveAnalysis(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(len(ds)+len(hs)), "rows/op")
+	})
+	b.Run("every-point-changed", func(b *testing.B) {
+		db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.SaveAnalysis(ctx, series, ds, hs, t1); err != nil {
+			b.Fatal(err)
+		}
+		changed := slices.Clone(hs)
+		b.ResetTimer()
+		for i := range b.N {
+			for j := range changed {
+				changed[j].N = 6 + i
+			}
+			st, err := db.SaveAnalysis(ctx, series, ds, changed, t2)
+			if err != nil || st.Updated != len(hs) {
+				b.Fatalf("SaveAnalysis: %+v, %v", st, err)
+			}
+		}
+		b.ReportMetric(float64(len(hs)), "updated/op")
 	})
 }
