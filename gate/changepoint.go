@@ -182,7 +182,7 @@ func ChangePointsOf(samples [][]float64, o ChangePointOptions) Changes {
 	if len(ch.Warnings) > 0 {
 		return ch
 	}
-	s := &series{o: o}
+	s := &series{o: o, q975: map[float64]float64{}}
 	var out []bool
 	if o.OutlierZ > 0 {
 		out = outliers(x, o.OutlierZ)
@@ -221,6 +221,28 @@ type series struct {
 	orig []int
 	rho  float64
 	o    ChangePointOptions
+	q975 map[float64]float64 // tQuantile's cache, by degrees of freedom
+	// pOnly skips the description of a change (centres, interval): the
+	// split stage needs the p-value alone.
+	pOnly bool
+}
+
+// tQuantile returns the 97.5 % quantile of Student's t with df degrees of
+// freedom (1.96 below one), computed once per df: the inversion bisects the
+// CDF, the costliest step of an analysis.
+func (s *series) tQuantile(df float64) float64 {
+	if df < 1 {
+		return 1.96
+	}
+	if q, ok := s.q975[df]; ok {
+		return q
+	}
+	q := stats.InvCDF(stats.TDist{V: df})(0.975)
+	if s.q975 == nil {
+		s.q975 = map[float64]float64{}
+	}
+	s.q975[df] = q
+	return q
 }
 
 // detect returns the change points of s: E-divisive's candidates and the
@@ -463,6 +485,14 @@ func (s *series) merge(idx []int) []ChangePoint {
 	idx = s.refine(idx)
 	for k := range idx {
 		cps[k] = stat(k, idx)
+		a, b := 0, len(s.x)
+		if k > 0 {
+			a = idx[k-1]
+		}
+		if k+1 < len(idx) {
+			b = idx[k+1]
+		}
+		cps[k].From, cps[k].To = s.locate(a, idx[k], b, (1+s.rho)/(1-s.rho))
 	}
 	for k := range cps {
 		cps[k].Index, cps[k].Previous = s.orig[idx[k]], s.orig[idx[k]-1]
@@ -537,10 +567,10 @@ func (s *series) test(a, i, b int) ChangePoint {
 			cp.P = scanP(cp.P, float64(s.o.MinSegment)/(nl+nr))
 		}
 	}
-	q := 1.96
-	if df >= 1 {
-		q = stats.InvCDF(stats.TDist{V: df})(0.975)
+	if s.pOnly {
+		return cp
 	}
+	q := s.tQuantile(df)
 	if s.o.Otava {
 		cp.Before, cp.After, cp.Magnitude = ml, mr, mr/ml-1
 		cp.Low, cp.High = (mr-q*se)/ml-1, (mr+q*se)/ml-1
@@ -551,7 +581,6 @@ func (s *series) test(a, i, b int) ChangePoint {
 	cp.Confidence = 1 - cp.P
 	beyond := min(math.Abs(cp.Low), math.Abs(cp.High)) >= max(s.o.MinMagnitude, 0) && (cp.Low > 0) == (cp.High > 0)
 	cp.Confirmed = len(right) >= s.o.ConfirmAfter && cp.P < s.o.ConfirmP && beyond
-	cp.From, cp.To = s.locate(a, i, b, widen)
 	return cp
 }
 
@@ -561,7 +590,7 @@ func (s *series) test(a, i, b int) ChangePoint {
 func (s *series) naiveP(a, i, b int) float64 {
 	o := s.o
 	o.Otava = true
-	t := series{x: s.x, rho: s.rho, o: o}
+	t := series{x: s.x, rho: s.rho, o: o, pOnly: true}
 	return t.test(a, i, b).P
 }
 

@@ -207,3 +207,19 @@ func TestChangePoints(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkChangePoints analyses one year of daily main-branch points with
+// two real changes (the per-series cost of `benchgate changes`).
+func BenchmarkChangePoints(b *testing.B) {
+	x := logNormal(11, 365, 0.02, 1)
+	for i := 120; i < 365; i++ {
+		x[i] *= 1.05
+	}
+	for i := 250; i < 365; i++ {
+		x[i] *= 0.9
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		ChangePoints(x, ChangePointOptions{})
+	}
+}
