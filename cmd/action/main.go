@@ -65,6 +65,8 @@ func commands() []command {
 		{"import", "store a github-action-benchmark history (data.js), one run per commit", cmdImport},
 		{"compare", "compare two runs, refs or files; exit 1 on a regression", cmdCompare},
 		{"query", "print the raw timing table (the seed's query_benchmark_timings)", cmdQuery},
+		{"history", "print series' main-branch history with change points marked", cmdHistory},
+		{"changes", "list the main branch's change points, grouped by suspect commit range", cmdChanges},
 		{"report", "write the timing report as html, markdown or json", cmdReport},
 		{"hardware", "list hardware platforms and whether they are available", cmdHardware},
 		{"eval", "measure the gate's false alarms and power on synthetic data", cmdEval},

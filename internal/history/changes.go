@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/comparison"
 	gitcmd "github.com/benchgate/benchgate/internal/git"
 	"github.com/benchgate/benchgate/internal/report"
 )
@@ -141,7 +142,14 @@ func groupTitle(g Group, code func(string) string) string {
 	if n := len(g.Between); n > 0 {
 		t += fmt.Sprintf(" (%d commits between)", n)
 	}
-	return fmt.Sprintf("%s, %s: %d regressions, %d improvements, %s", t, g.Date.Format(time.DateOnly), r, i, g.status())
+	return fmt.Sprintf("%s, %s: %s, %s, %s", t, g.Date.Format(time.DateOnly),
+		comparison.Plural(r, "regression", "regressions"), comparison.Plural(i, "improvement", "improvements"), g.status())
+}
+
+// summary counts what a holds: "30 commits, 2 series, 1 change group".
+func (a *Analysis) summary(groups int) string {
+	return comparison.Plural(len(a.Commits), "commit", "commits") + ", " + comparison.Plural(len(a.Series), "series", "series") + ", " +
+		comparison.Plural(groups, "change group", "change groups")
 }
 
 // ChangesTable writes the change points of a whose first bad commit s
@@ -154,11 +162,11 @@ func ChangesTable(w io.Writer, a *Analysis, s Since) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d commits, %d series, %d change groups\n", report.OneLine(RefName(a.Ref)), len(a.Commits), len(a.Series), len(groups))
+	fmt.Fprintf(&b, "%s: %s\n", report.OneLine(RefName(a.Ref)), a.summary(len(groups)))
 	for _, g := range groups {
 		b.WriteString("\n" + report.OneLine(groupTitle(g, func(s string) string { return s })) + "\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  series\tmetric\thardware\tchange\tinterval\tdirection\tseverity\tstatus\tenvironment\t")
+		fmt.Fprintln(tw, "  series\tmetric\thardware\tchange\tinterval\tdirection\tseverity\tstatus\tenvironment")
 		for _, m := range g.Members {
 			c, sr := m.Change, m.Series
 			hw := sr.Key.Hardware
@@ -179,8 +187,7 @@ func ChangesTable(w io.Writer, a *Analysis, s Since) error {
 		}
 		tw.Flush()
 	}
-	_, err = io.WriteString(w, b.String())
-	return err
+	return writeTrimmed(w, b.String())
 }
 
 // ChangesMarkdown writes the change points of a whose first bad commit s
@@ -192,8 +199,7 @@ func ChangesMarkdown(w io.Writer, a *Analysis, s Since) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Change points on %s\n\n%d commits, %d series, %d change groups.\n",
-		report.CodeSpan(RefName(a.Ref)), len(a.Commits), len(a.Series), len(groups))
+	fmt.Fprintf(&b, "## Change points on %s\n\n%s.\n", report.CodeSpan(RefName(a.Ref)), a.summary(len(groups)))
 	for _, g := range groups {
 		b.WriteString("\n### " + groupTitle(g, report.CodeSpan) + "\n\n")
 		b.WriteString("| Series | Metric | Hardware | Change | Interval | Direction | Severity | Status | Environment |\n")

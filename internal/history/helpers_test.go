@@ -2,9 +2,12 @@ package history
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -31,7 +34,10 @@ type spec struct {
 var t0 = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // commitID is the synthetic 40-hex id of commit i.
-func commitID(i int) string { return fmt.Sprintf("%040x", 0xc0ffee0000+i) }
+func commitID(i int) string {
+	sum := sha1.Sum([]byte(strconv.Itoa(i)))
+	return hex.EncodeToString(sum[:])
+}
 
 // openTemp opens a new database in a test directory, closed at cleanup.
 func openTemp(tb testing.TB) *store.DB {

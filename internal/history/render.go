@@ -152,7 +152,8 @@ func HistoryTable(w io.Writer, a *Analysis, s Since) error {
 		for _, p := range points {
 			lo, hi = min(lo, p.Median), max(hi, p.Median)
 		}
-		fmt.Fprintf(&b, "  %s  %s … %s (%s is better)\n", spark, report.FormatValue(lo, sr.Unit), report.FormatValue(hi, sr.Unit), sr.Better)
+		fmt.Fprintf(&b, "  %s  %s … %s (range %s of the lowest; %s is better)\n", spark, report.FormatValue(lo, sr.Unit), report.FormatValue(hi, sr.Unit),
+			report.FormatChange(hi/lo-1), sr.Better)
 		if marks != "" {
 			fmt.Fprintf(&b, "  %s  (! regression, + improvement, × outlier)\n", marks)
 		}
@@ -168,15 +169,29 @@ func HistoryTable(w io.Writer, a *Analysis, s Since) error {
 			} else if p.Outlier {
 				note = "× outlier"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s … %s\t%s\n", report.OneLine(gitcmd.Short(p.Commit)), p.Date.Format("2006-01-02 15:04"), len(p.Samples),
-				report.FormatValue(p.Median, sr.Unit), report.FormatValue(p.Low, sr.Unit), report.FormatValue(p.High, sr.Unit), note)
+			interval := "-"
+			if p.Low != p.High {
+				interval = report.FormatValue(p.Low, sr.Unit) + " … " + report.FormatValue(p.High, sr.Unit)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\n", report.OneLine(gitcmd.Short(p.Commit)), p.Date.Format("2006-01-02 15:04"), len(p.Samples),
+				report.FormatValue(p.Median, sr.Unit), interval, note)
 		}
 		tw.Flush()
 		for _, wn := range sr.Warnings {
 			fmt.Fprintf(&b, "  warning: %s\n", report.OneLine(wn))
 		}
 	}
-	_, err = io.WriteString(w, b.String())
+	return writeTrimmed(w, b.String())
+}
+
+// writeTrimmed writes text with the trailing blanks of its lines (the
+// padding of tabwriter's last column) removed.
+func writeTrimmed(w io.Writer, text string) error {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
 	return err
 }
 
