@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -94,87 +93,132 @@ func (f SeriesFilter) where() (string, []any) {
 // seriesKeyColumns identify a series in the rows of Series' query.
 const seriesKeyColumns = `pr.benchmark, pr.params, ms.metric, h.hardware_type, h.device_name, r.runner`
 
-// Series returns the history of every series f selects, in one query:
-// ordered by series key, each one point per run that measured it
-// successfully, oldest to newest (run created_at, then insertion). Of a run
-// with several attempts only the latest attempt that has the series counts
-// (as History); should a run hold the series twice, its samples are
-// concatenated in ingest order.
+// Series returns the history of every series f selects, ordered by series
+// key, each one point per run that measured it successfully, oldest to
+// newest (run created_at, then insertion). Of a run with several attempts
+// only the latest attempt that has the series counts (as History); should a
+// run hold the series twice, its samples are concatenated in ingest order.
+//
+// The samples come in one query, one row per series with its points as
+// lists (a history of 520 series × 730 commits is 520 rows, not 380,000),
+// and the runs they belong to in a second one.
 func (db *DB) Series(ctx context.Context, f SeriesFilter) ([]SeriesHistory, error) {
+	runs, err := db.seriesRuns(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
+	}
 	where, args := f.where()
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT r.id, r.run_id, r.attempt, r.commit_sha, r.ref, r.suite, r.created_at, r.environment::VARCHAR,
-		       `+seriesKeyColumns+`, h.driver_version, ms.unit, ms.direction, ms.exact, ms.samples
-		FROM metric_samples ms
-		JOIN performance_results pr ON pr.id = ms.performance_id
-		JOIN runs r ON r.id = pr.run_key
-		JOIN hardware_platforms h ON h.hardware_id = pr.hardware_id`+where+`
-		QUALIFY dense_rank() OVER (PARTITION BY r.run_id, `+seriesKeyColumns+` ORDER BY r.attempt DESC) = 1
-		ORDER BY `+seriesKeyColumns+`, r.created_at, r.id, pr.id, ms.position`, args...)
+		WITH points AS (
+			SELECT `+seriesKeyColumns+`, r.id AS run_key, r.created_at, pr.id AS result_id, ms.position,
+			       h.driver_version, ms.unit, ms.direction, ms.exact, ms.samples
+			FROM metric_samples ms
+			JOIN performance_results pr ON pr.id = ms.performance_id
+			JOIN runs r ON r.id = pr.run_key
+			JOIN hardware_platforms h ON h.hardware_id = pr.hardware_id`+where+`
+			QUALIFY dense_rank() OVER (PARTITION BY r.run_id, `+seriesKeyColumns+` ORDER BY r.attempt DESC) = 1)
+		SELECT benchmark, params, metric, hardware_type, device_name, runner,
+		       any_value(unit ORDER BY created_at, run_key, result_id, position), any_value(direction ORDER BY created_at, run_key, result_id, position),
+		       bool_and(exact),
+		       list(run_key ORDER BY created_at, run_key, result_id, position),
+		       list(driver_version ORDER BY created_at, run_key, result_id, position),
+		       list(samples ORDER BY created_at, run_key, result_id, position)
+		FROM points
+		GROUP BY ALL
+		ORDER BY benchmark, params, metric, hardware_type, device_name, runner`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
 	}
 	defer rows.Close()
-	out, err := scanSeries(rows)
-	if err != nil {
+	var out []SeriesHistory
+	for rows.Next() {
+		s, err := scanSeries(rows, runs)
+		if err != nil {
+			return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
 	}
 	return out, nil
 }
 
-// scanSeries reads the rows of Series' query into histories.
-func scanSeries(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-}) ([]SeriesHistory, error) {
-	var (
-		out     []SeriesHistory
-		lastRun int64 = -1
-		envs          = map[int64]map[string]string{} // parsed once per run
-	)
+// seriesRuns returns the runs f selects by row key.
+func (db *DB) seriesRuns(ctx context.Context, f SeriesFilter) (map[int64]Run, error) {
+	where, args := f.runWhere()
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+runColumns+` FROM runs r WHERE `+strings.Join(where, " AND "), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]Run{}
 	for rows.Next() {
-		var (
-			run       Run
-			runKey    int64
-			env       *string
-			key       results.SeriesKey
-			driver    string
-			unit, dir string
-			exact     bool
-			samples   floatList
-		)
-		if err := rows.Scan(&runKey, &run.ID, &run.Attempt, &run.Commit, &run.Ref, &run.Suite, &run.CreatedAt, &env,
-			&key.Benchmark, &key.Params, &key.Metric, &key.Hardware, &key.Device, &key.Runner,
-			&driver, &unit, &dir, &exact, &samples); err != nil {
+		r, key, err := scanRun(rows)
+		if err != nil {
 			return nil, err
 		}
-		run.Runner, run.CreatedAt = key.Runner, run.CreatedAt.UTC()
-		if e, ok := envs[runKey]; ok {
-			run.Environment = e
-		} else if env != nil {
-			if err := json.Unmarshal([]byte(*env), &run.Environment); err != nil {
-				return nil, fmt.Errorf("run %s#%d: environment: %w", run.ID, run.Attempt, err)
-			}
-			envs[runKey] = run.Environment
+		out[key] = r
+	}
+	return out, rows.Err()
+}
+
+// scanSeries reads one row of Series' query into a history.
+func scanSeries(sc interface{ Scan(...any) error }, runs map[int64]Run) (SeriesHistory, error) {
+	var (
+		s                  SeriesHistory
+		keys, drivers, raw anyList
+	)
+	k := &s.Key
+	if err := sc.Scan(&k.Benchmark, &k.Params, &k.Metric, &k.Hardware, &k.Device, &k.Runner,
+		&s.Unit, &s.Direction, &s.Exact, &keys, &drivers, &raw); err != nil {
+		return s, err
+	}
+	if len(keys) != len(drivers) || len(keys) != len(raw) {
+		return s, fmt.Errorf("series %s: %d runs, %d drivers, %d sample lists", k, len(keys), len(drivers), len(raw))
+	}
+	var last int64 = -1
+	for i, rk := range keys {
+		runKey, ok := rk.(int32)
+		driver, _ := drivers[i].(string)
+		samples, err := floatsOf(raw[i])
+		if !ok || err != nil {
+			return s, fmt.Errorf("series %s: point %d: run %T, samples: %v", k, i+1, rk, err)
 		}
-		n := len(out)
-		if n == 0 || out[n-1].Key != key {
-			out = append(out, SeriesHistory{Key: key, Unit: unit, Direction: dir, Exact: exact})
-			n, lastRun = n+1, -1
-		}
-		s := &out[n-1]
-		s.Exact = s.Exact && exact
-		if runKey == lastRun {
+		if int64(runKey) == last {
 			p := &s.Points[len(s.Points)-1]
 			p.Samples = append(p.Samples, samples...)
 			continue
 		}
-		lastRun = runKey
-		s.Points = append(s.Points, HistoryPoint{Run: run, Unit: unit, Samples: samples})
+		last = int64(runKey)
+		run, ok := runs[last]
+		if !ok {
+			return s, fmt.Errorf("series %s: point %d: run %d not found", k, i+1, last)
+		}
+		s.Points = append(s.Points, HistoryPoint{Run: run, Unit: s.Unit, Samples: samples})
 		s.Drivers = append(s.Drivers, driver)
 	}
-	return out, rows.Err()
+	return s, nil
+}
+
+// anyList scans a DuckDB LIST column as duckdb-go returns it.
+type anyList []any
+
+// Scan implements sql.Scanner.
+func (l *anyList) Scan(src any) error {
+	v, ok := src.([]any)
+	if !ok && src != nil {
+		return fmt.Errorf("scanning %T into a list", src)
+	}
+	*l = v
+	return nil
+}
+
+// floatsOf converts a scanned DOUBLE[] value.
+func floatsOf(v any) ([]float64, error) {
+	var l floatList
+	err := l.Scan(v)
+	return l, err
 }
 
 // RefRuns is how many runs (latest attempts) a ref holds.
