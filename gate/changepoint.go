@@ -317,7 +317,10 @@ func robustSigma(x []float64) float64 {
 
 // outliers flags the runs of one or two consecutive values lying more than
 // z robust σ beyond every one of up to 3 neighbours on each side (at least
-// one on each side, or 3 on the one side at either end of the history).
+// one on each side, or 3 on the one side at either end of the history); a
+// single value may have one neighbour beyond it too, so that two outliers
+// one commit apart do not shield each other. A plateau of three shares at
+// least two neighbours with each of its points and is never flagged.
 func outliers(x []float64, z float64) []bool {
 	if len(x) < 4 {
 		return nil
@@ -333,15 +336,23 @@ func outliers(x []float64, z float64) []bool {
 			if (len(before) == 0 && len(after) < 3) || (len(after) == 0 && len(before) < 3) {
 				continue
 			}
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, v := range append(slices.Clone(before), after...) {
-				lo, hi = min(lo, v), max(hi, v)
+			// beyond reports whether the run lies more than thr above (up)
+			// or below every neighbour but, for a single point, the one two
+			// commits after it (two outliers one commit apart).
+			beyond := func(up bool) bool {
+				for j, n := range append(slices.Clone(after), before...) {
+					for _, v := range x[i : i+k] {
+						if up && v > n+thr || !up && v < n-thr {
+							continue
+						}
+						if !(k == 1 && j == 1 && len(before) > 0 && len(after) >= 2) {
+							return false
+						}
+					}
+				}
+				return true
 			}
-			up, down := true, true
-			for _, v := range x[i : i+k] {
-				up = up && v > hi+thr
-				down = down && v < lo-thr
-			}
+			up, down := beyond(true), beyond(false)
 			if up || down {
 				run = k
 			}

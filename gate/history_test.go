@@ -164,6 +164,16 @@ func TestChangePoints(t *testing.T) {
 			t.Errorf("outliers = %v; want [98 99]", ch.Outliers)
 		}
 	})
+	t.Run("outliers one commit apart", func(t *testing.T) {
+		// gurl's B/op history (MiB): four allocation spikes, two of them
+		// one commit apart; none is a change.
+		v := []float64{4.937, 4.978, 4.869, 4.943, 7.302, 6.846, 4.740, 4.709, 4.856, 4.798, 4.801, 4.980, 4.711, 4.862, 4.838,
+			4.747, 4.889, 4.755, 4.929, 7.588, 4.933, 7.021, 4.998, 4.942, 4.823, 4.894, 4.813, 4.776, 4.963}
+		ch := ChangePoints(v, ChangePointOptions{})
+		if !slices.Equal(ch.Outliers, []int{4, 5, 19, 21}) || len(ch.Points) != 0 {
+			t.Errorf("outliers %v, points %+v; want [4 5 19 21] and none", ch.Outliers, ch.Points)
+		}
+	})
 	t.Run("short plateau", func(t *testing.T) {
 		// Three commits at +80 %, then back: both edges.
 		y := logNormal(10, 150, 0.02, 1)
