@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/benchgate/benchgate/gate"
@@ -80,9 +82,10 @@ type Point struct {
 	// Outlier is set when the detector set the point aside (a failed run,
 	// a noisy machine): it is neither a change nor hides one.
 	Outlier bool
-	// Env is the environment of the commit's latest run, with the
-	// hardware's driver version as "driver".
-	Env map[string]string
+	// Env is the environment of the commit's latest run (shared with the
+	// run: do not modify) and Driver its hardware's driver version.
+	Env    map[string]string
+	Driver string
 }
 
 // Name returns the series' display name (untrusted text: sanitise it).
@@ -122,11 +125,24 @@ func Analyze(ctx context.Context, st *store.DB, o Options) (*Analysis, error) {
 		cpo = gate.DefaultChangePointOptions()
 	}
 	policy := o.Config.Policy()
-	for _, h := range hs {
-		s := newSeries(h, pos)
-		s.analyse(cpo, policy(h.Key), a.Commits)
-		a.Series = append(a.Series, s)
+	a.Series = make([]*Series, len(hs))
+	// The series are independent: analyse them on every CPU.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(hs)) {
+		wg.Go(func() {
+			for i := range next {
+				s := newSeries(hs[i], pos)
+				s.analyse(cpo, policy(hs[i].Key), a.Commits)
+				a.Series[i] = s
+			}
+		})
 	}
+	for i := range hs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	a.group()
 	return a, nil
 }
@@ -215,23 +231,16 @@ func newSeries(h store.SeriesHistory, pos map[string]int) *Series {
 	}
 	byCommit := map[string]int{}
 	for i, hp := range h.Points {
-		env := make(map[string]string, len(hp.Run.Environment)+1)
-		for k, v := range hp.Run.Environment {
-			env[k] = v
-		}
-		if d := h.Drivers[i]; d != "" {
-			env["driver"] = d
-		}
 		if k, ok := byCommit[hp.Run.Commit]; ok {
 			p := &s.Points[k]
 			p.Samples = append(p.Samples, hp.Samples...)
 			p.Runs++
-			p.Env = env // points are oldest first: the latest run's
+			p.Env, p.Driver = hp.Run.Environment, h.Drivers[i] // points are oldest first: the latest run's
 			continue
 		}
 		byCommit[hp.Run.Commit] = len(s.Points)
 		s.Points = append(s.Points, Point{Commit: hp.Run.Commit, Date: hp.Run.CreatedAt, Position: pos[hp.Run.Commit],
-			Runs: 1, Samples: slices.Clone(hp.Samples), Env: env})
+			Runs: 1, Samples: slices.Clone(hp.Samples), Env: hp.Run.Environment, Driver: h.Drivers[i]})
 	}
 	slices.SortStableFunc(s.Points, func(a, b Point) int { return a.Position - b.Position })
 	for i := range s.Points {

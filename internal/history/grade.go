@@ -90,7 +90,7 @@ func (s *Series) grade(cp gate.ChangePoint, p gate.Policy, commits []store.Branc
 			c.Severity = gate.SeverityMinor.String()
 		}
 	}
-	c.Env = envChanges(prev.Env, cur.Env)
+	c.Env = envChanges(prev, cur)
 	return c
 }
 
@@ -99,11 +99,14 @@ func (s *Series) grade(cp gate.ChangePoint, p gate.Policy, commits []store.Branc
 var commitKeys = []string{"commit_url", "commit_author", "commit_timestamp", "repo_url"}
 
 // envChanges lists the machine properties that differ between two points'
-// environments.
-func envChanges(before, after map[string]string) []report.EnvChange {
+// environments, the hardware driver ("driver") first.
+func envChanges(before, after Point) []report.EnvChange {
 	var out []report.EnvChange
-	for _, e := range report.EnvChanges(store.Run{Environment: before}, store.Run{Environment: after}) {
-		if !slices.Contains(commitKeys, e.Name) {
+	if before.Driver != after.Driver {
+		out = append(out, report.EnvChange{Name: "driver", Base: before.Driver, Head: after.Driver})
+	}
+	for _, e := range report.EnvChanges(store.Run{Environment: before.Env}, store.Run{Environment: after.Env}) {
+		if !slices.Contains(commitKeys, e.Name) && (e.Name != "driver" || len(out) == 0 || out[0].Name != "driver") {
 			out = append(out, e)
 		}
 	}

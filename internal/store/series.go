@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,24 +110,21 @@ func (db *DB) Series(ctx context.Context, f SeriesFilter) ([]SeriesHistory, erro
 		return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
 	}
 	where, args := f.where()
+	// Note: no window function picks the latest attempt here, and each list
+	// is ordered by the run key alone: both cost more than the rest of the
+	// query on long histories. scanSeries keeps the latest attempt of each
+	// run and orders the points by run creation.
 	rows, err := db.sql.QueryContext(ctx, `
-		WITH points AS (
-			SELECT `+seriesKeyColumns+`, r.id AS run_key, r.created_at, pr.id AS result_id, ms.position,
-			       h.driver_version, ms.unit, ms.direction, ms.exact, ms.samples
-			FROM metric_samples ms
-			JOIN performance_results pr ON pr.id = ms.performance_id
-			JOIN runs r ON r.id = pr.run_key
-			JOIN hardware_platforms h ON h.hardware_id = pr.hardware_id`+where+`
-			QUALIFY dense_rank() OVER (PARTITION BY r.run_id, `+seriesKeyColumns+` ORDER BY r.attempt DESC) = 1)
-		SELECT benchmark, params, metric, hardware_type, device_name, runner,
-		       any_value(unit ORDER BY created_at, run_key, result_id, position), any_value(direction ORDER BY created_at, run_key, result_id, position),
-		       bool_and(exact),
-		       list(run_key ORDER BY created_at, run_key, result_id, position),
-		       list(driver_version ORDER BY created_at, run_key, result_id, position),
-		       list(samples ORDER BY created_at, run_key, result_id, position)
-		FROM points
+		SELECT `+seriesKeyColumns+`, any_value(ms.unit), any_value(ms.direction), bool_and(ms.exact),
+		       list(r.id ORDER BY r.id, pr.id, ms.position),
+		       list(h.driver_version ORDER BY r.id, pr.id, ms.position),
+		       list(ms.samples ORDER BY r.id, pr.id, ms.position)
+		FROM metric_samples ms
+		JOIN performance_results pr ON pr.id = ms.performance_id
+		JOIN runs r ON r.id = pr.run_key
+		JOIN hardware_platforms h ON h.hardware_id = pr.hardware_id`+where+`
 		GROUP BY ALL
-		ORDER BY benchmark, params, metric, hardware_type, device_name, runner`, args...)
+		ORDER BY `+seriesKeyColumns, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading series from %s: %w", db.path, err)
 	}
@@ -177,7 +176,20 @@ func scanSeries(sc interface{ Scan(...any) error }, runs map[int64]Run) (SeriesH
 	if len(keys) != len(drivers) || len(keys) != len(raw) {
 		return s, fmt.Errorf("series %s: %d runs, %d drivers, %d sample lists", k, len(keys), len(drivers), len(raw))
 	}
-	var last int64 = -1
+	// The latest attempt of each run id that has the series.
+	latest := map[string]int{}
+	for _, rk := range keys {
+		if k, ok := rk.(int32); ok {
+			run := runs[int64(k)]
+			latest[run.ID] = max(latest[run.ID], run.Attempt)
+		}
+	}
+	type point struct {
+		key     int64
+		driver  string
+		samples []float64
+	}
+	var points []point
 	for i, rk := range keys {
 		runKey, ok := rk.(int32)
 		driver, _ := drivers[i].(string)
@@ -185,18 +197,25 @@ func scanSeries(sc interface{ Scan(...any) error }, runs map[int64]Run) (SeriesH
 		if !ok || err != nil {
 			return s, fmt.Errorf("series %s: point %d: run %T, samples: %v", k, i+1, rk, err)
 		}
-		if int64(runKey) == last {
-			p := &s.Points[len(s.Points)-1]
-			p.Samples = append(p.Samples, samples...)
+		run, ok := runs[int64(runKey)]
+		if !ok {
+			return s, fmt.Errorf("series %s: point %d: run %d not found", k, i+1, runKey)
+		}
+		if run.Attempt != latest[run.ID] {
 			continue
 		}
-		last = int64(runKey)
-		run, ok := runs[last]
-		if !ok {
-			return s, fmt.Errorf("series %s: point %d: run %d not found", k, i+1, last)
+		if n := len(points); n > 0 && points[n-1].key == int64(runKey) {
+			points[n-1].samples = append(points[n-1].samples, samples...)
+			continue
 		}
-		s.Points = append(s.Points, HistoryPoint{Run: run, Unit: s.Unit, Samples: samples})
-		s.Drivers = append(s.Drivers, driver)
+		points = append(points, point{int64(runKey), driver, samples})
+	}
+	slices.SortStableFunc(points, func(a, b point) int {
+		return cmp.Or(runs[a.key].CreatedAt.Compare(runs[b.key].CreatedAt), cmp.Compare(a.key, b.key))
+	})
+	for _, p := range points {
+		s.Points = append(s.Points, HistoryPoint{Run: runs[p.key], Unit: s.Unit, Samples: p.samples})
+		s.Drivers = append(s.Drivers, p.driver)
 	}
 	return s, nil
 }
