@@ -182,7 +182,7 @@ func ChangePointsOf(samples [][]float64, o ChangePointOptions) Changes {
 	if len(ch.Warnings) > 0 {
 		return ch
 	}
-	s := &series{o: o, q975: map[float64]float64{}}
+	s := &series{o: o}
 	var out []bool
 	if o.OutlierZ > 0 {
 		out = outliers(x, o.OutlierZ)
@@ -221,28 +221,30 @@ type series struct {
 	orig []int
 	rho  float64
 	o    ChangePointOptions
-	q975 map[float64]float64 // tQuantile's cache, by degrees of freedom
 	// pOnly skips the description of a change (centres, interval): the
 	// split stage needs the p-value alone.
 	pOnly bool
 }
 
 // tQuantile returns the 97.5 % quantile of Student's t with df degrees of
-// freedom (1.96 below one), computed once per df: the inversion bisects the
-// CDF, the costliest step of an analysis.
+// freedom: exact below 4, else the Cornish–Fisher expansion to the third
+// order (within 0.01 at 4 degrees of freedom, 0.0001 from 10); the
+// interval needs no more, and bisecting the CDF cost a third of an
+// analysis.
 func (s *series) tQuantile(df float64) float64 {
-	if df < 1 {
+	switch {
+	case df < 1:
 		return 1.96
+	case df < 2:
+		return 12.7062
+	case df < 3:
+		return 4.3027
+	case df < 4:
+		return 3.1824
 	}
-	if q, ok := s.q975[df]; ok {
-		return q
-	}
-	q := stats.InvCDF(stats.TDist{V: df})(0.975)
-	if s.q975 == nil {
-		s.q975 = map[float64]float64{}
-	}
-	s.q975[df] = q
-	return q
+	const z = 1.959963984540054
+	z3, z5, z7 := z*z*z, z*z*z*z*z, z*z*z*z*z*z*z
+	return z + (z3+z)/(4*df) + (5*z5+16*z3+3*z)/(96*df*df) + (3*z7+19*z5+17*z3-15*z)/(384*df*df*df)
 }
 
 // detect returns the change points of s: E-divisive's candidates and the
@@ -340,7 +342,13 @@ func outliers(x []float64, z float64) []bool {
 			// or below every neighbour but, for a single point, the one two
 			// commits after it (two outliers one commit apart).
 			beyond := func(up bool) bool {
-				for j, n := range append(slices.Clone(after), before...) {
+				for j := range len(after) + len(before) {
+					n := 0.0
+					if j < len(after) {
+						n = after[j]
+					} else {
+						n = before[j-len(after)]
+					}
 					for _, v := range x[i : i+k] {
 						if up && v > n+thr || !up && v < n-thr {
 							continue

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/aclements/go-moremath/stats"
 )
 
 // logNormal returns n values 100·exp(cv·z) from a seeded generator.
@@ -231,5 +233,15 @@ func BenchmarkChangePoints(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		ChangePoints(x, ChangePointOptions{})
+	}
+}
+
+func TestTQuantile(t *testing.T) {
+	var s series
+	for df := 1.0; df <= 200; df++ {
+		want := stats.InvCDF(stats.TDist{V: df})(0.975)
+		if got := s.tQuantile(df); math.Abs(got-want) > 0.01 {
+			t.Errorf("tQuantile(%v) = %v; want %v", df, got, want)
+		}
 	}
 }
