@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -486,8 +487,162 @@ func TestMergeLeavesAnalysis(t *testing.T) {
 	}
 }
 
+func TestSaveAnalysisIncremental(t *testing.T) {
+	db := openTemp(t)
+	var (
+		series []results.SeriesKey
+		ds     []Detection
+		hs     []HistoryRow
+	)
+	for i := range 3 {
+		k := seriesKey(i)
+		series = append(series, k)
+		hs = append(hs, testHistory(k, 10, 6, t0)...)
+		ds = append(ds, testDetection(k, 6, "provisional"))
+	}
+	mustSave(t, db, series, ds, hs, t1)
+	before := dumpRows(t, db)
+
+	// The next run: one more point in each series, and one detection
+	// confirmed.
+	hs = hs[:0]
+	for _, k := range series {
+		hs = append(hs, testHistory(k, 11, 6, t0)...)
+	}
+	ds[1].Status = "confirmed"
+	if got, want := mustSave(t, db, series, ds, hs, t2), (SaveStats{Inserted: 3, Updated: 1, Unchanged: 32}); got != want {
+		t.Errorf("incremental save: got %+v; want %+v", got, want)
+	}
+	after := dumpRows(t, db)
+	changed := 0
+	for key, row := range before {
+		switch {
+		case after[key] == row:
+		case strings.HasPrefix(key, "performance_regressions") && strings.Contains(row, ds[1].Key.Params):
+			changed++
+			if !strings.Contains(after[key], "confirmed") || !strings.Contains(after[key], commitID(6)) {
+				t.Errorf("%s: got %s; want the detection at %s confirmed", key, after[key], commitID(6))
+			}
+		default:
+			t.Errorf("%s changed:\nbefore: %s\nafter:  %s", key, row, after[key])
+		}
+	}
+	if changed != 1 {
+		t.Errorf("%d detections changed; want 1", changed)
+	}
+	var added []string
+	for key, row := range after {
+		if _, ok := before[key]; !ok {
+			added = append(added, row)
+		}
+	}
+	if len(added) != 3 {
+		t.Errorf("rows added: got %q; want 3", added)
+	}
+	for _, row := range added {
+		if !strings.Contains(row, commitID(10)) {
+			t.Errorf("row added: %s; want the point at %s", row, commitID(10))
+		}
+	}
+}
+
+// dumpRows returns every row of the analysis tables, ids and timestamps
+// included, as text keyed by table and id.
+func dumpRows(t *testing.T, db *DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, table := range []string{"performance_regressions", "performance_history"} {
+		rows, err := db.sql.Query(`SELECT id, t::VARCHAR FROM ` + table + ` t`)
+		if err != nil {
+			t.Fatalf("dumping %s: %v", table, err)
+		}
+		for rows.Next() {
+			var (
+				id  int64
+				row string
+			)
+			if err := rows.Scan(&id, &row); err != nil {
+				t.Fatalf("dumping %s: %v", table, err)
+			}
+			out[fmt.Sprintf("%s %d", table, id)] = row
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("dumping %s: %v", table, err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func TestSaveAnalysisStoredCopies(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	k := seriesKey(0)
+	series := []results.SeriesKey{k}
+	hs := testHistory(k, 4, 2, t0)
+	ds := []Detection{testDetection(k, 2, "confirmed"), testDetection(k, 3, "confirmed")}
+	mustSave(t, db, series, ds, hs, t1)
+	// Copies made by hand: a changed one of a point and an equal one of a
+	// detection that the next analysis no longer finds.
+	for _, q := range []string{
+		`INSERT INTO performance_history BY NAME (SELECT * EXCLUDE (id) REPLACE (n + 1 AS n) FROM performance_history WHERE git_commit_hash = '` + commitID(1) + `')`,
+		`INSERT INTO performance_regressions BY NAME (SELECT * EXCLUDE (id) FROM performance_regressions WHERE git_commit_hash = '` + commitID(3) + `')`,
+	} {
+		if _, err := db.sql.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := dumpRows(t, db)
+	if got, want := mustSave(t, db, series, ds[:1], hs, t2), (SaveStats{Deleted: 2, Updated: 1, Unchanged: 5}); got != want {
+		t.Errorf("save: got %+v; want %+v", got, want)
+	}
+	after := dumpRows(t, db)
+	if len(after) != len(before)-2 {
+		t.Errorf("%d rows after the save; want %d", len(after), len(before)-2)
+	}
+	for key, row := range after {
+		if before[key] != row && !strings.Contains(row, VanishedNote) {
+			t.Errorf("%s changed:\nbefore: %s\nafter:  %s", key, before[key], row)
+		}
+	}
+	rows, err := db.HistoryRows(ctx, k)
+	if err != nil || !reflect.DeepEqual(rows, hs) {
+		t.Errorf("HistoryRows: got %+v, %v; want %+v", rows, err, hs)
+	}
+	got := mustDetections(t, db)
+	if len(got) != 2 || got[1].Commit != commitID(3) || !strings.HasPrefix(got[1].Notes, VanishedNote) {
+		t.Errorf("Detections: got %+v; want the one at %s noted", got, commitID(3))
+	}
+}
+
+func TestSaveAnalysisComparesFloatsAsGo(t *testing.T) {
+	db := openTemp(t)
+	k := seriesKey(0)
+	hs := testHistory(k, 3, 9, t0)
+	hs[0].Value, hs[0].Low, hs[0].High = math.NaN(), math.Inf(-1), math.Inf(1)
+	hs[1].Change = math.Copysign(0, -1)
+	mustSave(t, db, nil, nil, hs, t1)
+	before := dump(t, db)
+	// A NaN of other bits equals NaN; -0 equals 0.
+	again := slices.Clone(hs)
+	again[0].Value = math.Float64frombits(math.Float64bits(math.NaN()) ^ 0xabc)
+	again[1].Change, again[2].Low = 0, math.Copysign(again[2].Low, 1)
+	if got, want := mustSave(t, db, nil, nil, again, t2), (SaveStats{Unchanged: 3}); got != want {
+		t.Errorf("save: got %+v; want %+v", got, want)
+	}
+	if after := dump(t, db); after != before {
+		t.Errorf("save changed rows:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	again[2].Low = math.Nextafter(again[2].Low, 1)
+	if got, want := mustSave(t, db, nil, nil, again, t2), (SaveStats{Updated: 1, Unchanged: 2}); got != want {
+		t.Errorf("save of a changed point: got %+v; want %+v", got, want)
+	}
+}
+
 // BenchmarkSaveAnalysis saves a year of 520 series (189,800 history rows and
-// 1,040 detections): first into an empty database, then again unchanged.
+// 1,040 detections): first into an empty database, then again unchanged,
+// then with every history point changed, then as a new main-branch run
+// does: one more point in each series and 20 detections changed.
 func BenchmarkSaveAnalysis(b *testing.B) {
 	const nSeries, nPoints = 520, 365
 	var (
@@ -569,5 +724,37 @@ func BenchmarkSaveAnalysis(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(len(hs)), "updated/op")
+	})
+	b.Run("append-one-point", func(b *testing.B) {
+		db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.SaveAnalysis(ctx, series, ds, hs, t1); err != nil {
+			b.Fatal(err)
+		}
+		longer := make([][]HistoryRow, nSeries)
+		for i, k := range series {
+			longer[i] = testHistory(k, nPoints+b.N, 200, t0)
+		}
+		changed := slices.Clone(ds)
+		b.ResetTimer()
+		for i := range b.N {
+			b.StopTimer()
+			hs := make([]HistoryRow, 0, nSeries*(nPoints+i+1))
+			for _, l := range longer {
+				hs = append(hs, l[:nPoints+i+1]...)
+			}
+			for j := 1; j < 40; j += 2 { // the provisional detection of 20 series
+				changed[j].Status = detectionStatuses[(i+1)%2]
+			}
+			b.StartTimer()
+			st, err := db.SaveAnalysis(ctx, series, changed, hs, t2)
+			if want := (SaveStats{Inserted: nSeries, Updated: 20, Unchanged: len(ds) + len(hs) - nSeries - 20}); err != nil || st != want {
+				b.Fatalf("SaveAnalysis: %+v, %v; want %+v", st, err, want)
+			}
+		}
+		b.ReportMetric(nSeries, "inserted/op")
 	})
 }
