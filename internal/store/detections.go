@@ -10,10 +10,8 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
-	"weak"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -358,7 +356,7 @@ func (db *DB) saveAnalysis(ctx context.Context, series []results.SeriesKey, ds [
 		return st, err
 	}
 	defer conn.Close()
-	if err := registerGivenRows(db.sql, conn); err != nil {
+	if err := db.registerGivenRows(conn); err != nil {
 		return st, err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -913,34 +911,30 @@ type givenRows struct {
 	rs rowSet
 }
 
-// givenRowsRegistered holds a *sync.Once for each *sql.DB (a weak pointer,
-// so that a closed one can go) whose database has givenRowsFunction.
-var givenRowsRegistered sync.Map
-
 // registerGivenRows registers givenRowsFunction with the database of db
-// (through conn) once.
+// (through conn) once; a failed registration is retried by the next save.
 //
 // Note: DuckDB keeps a function registered on one connection for all the
 // connections of its database.
-func registerGivenRows(db *sql.DB, conn *sql.Conn) error {
-	key := weak.Make(db)
-	once, _ := givenRowsRegistered.LoadOrStore(key, new(sync.Once))
-	var err error
-	once.(*sync.Once).Do(func() {
-		err = duckdb.RegisterTableUDF(conn, givenRowsFunction, duckdb.ParallelChunkTableFunction{
-			BindArgumentsContext: func(ctx context.Context, _ map[string]any, _ ...any) (duckdb.ParallelChunkTableSource, error) {
-				g, ok := ctx.Value(givenRowsKey{}).(*givenRows)
-				if !ok {
-					return nil, errors.New(givenRowsFunction + ": no rows given")
-				}
-				return &givenRowsSource{givenRows: g}, nil
-			},
-		})
+func (db *DB) registerGivenRows(conn *sql.Conn) error {
+	db.udfMu.Lock()
+	defer db.udfMu.Unlock()
+	if db.udfRegistered {
+		return nil
+	}
+	err := duckdb.RegisterTableUDF(conn, givenRowsFunction, duckdb.ParallelChunkTableFunction{
+		BindArgumentsContext: func(ctx context.Context, _ map[string]any, _ ...any) (duckdb.ParallelChunkTableSource, error) {
+			g, ok := ctx.Value(givenRowsKey{}).(*givenRows)
+			if !ok {
+				return nil, errors.New(givenRowsFunction + ": no rows given")
+			}
+			return &givenRowsSource{givenRows: g}, nil
+		},
 	})
 	if err != nil {
-		givenRowsRegistered.Delete(key)
 		return fmt.Errorf("registering %s: %w", givenRowsFunction, err)
 	}
+	db.udfRegistered = true
 	return nil
 }
 

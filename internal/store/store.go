@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 )
 
 // DefaultPath is the database path used when neither --db nor
@@ -43,6 +44,11 @@ type DB struct {
 	// beforeCommit, when set (by tests only), runs at the end of Ingest's
 	// transaction; an error from it rolls the transaction back.
 	beforeCommit func() error
+
+	// udfMu guards udfRegistered: whether SaveAnalysis's table function is
+	// registered with this database.
+	udfMu         sync.Mutex
+	udfRegistered bool
 }
 
 // Open opens the database at path for reading and writing, creating the file
