@@ -7,7 +7,7 @@ import (
 // A real history (antlabs/gurl's github-action-benchmark data.js, 29
 // commits): its series are read, and steps injected into them are found.
 func TestRealHistory(t *testing.T) {
-	cells, err := RealFiles([]string{"testdata/antlabs__gurl.data.js"}, 1, 20)
+	cells, err := RealFiles([]string{"../results/testdata/gab-data.js/antlabs__gurl.data.js"}, 1, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
