@@ -29,25 +29,9 @@ func cmdChanges(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	render := map[string]renderer{"table": history.ChangesTable, "json": history.ChangesJSON, "markdown": history.ChangesMarkdown}
 	if err := oneOf("format", *format, "table", "json", "markdown"); err != nil {
 		return err
 	}
-	s, err := history.ParseSince(*since, false, true)
-	if err != nil {
-		return fmt.Errorf("--since: %w", err)
-	}
-	a, err := h.analyse(ctx, e)
-	if err != nil {
-		return err
-	}
-	if _, err := a.From(s); err != nil {
-		return fmt.Errorf("--since: %w", err)
-	}
-	switch *format {
-	case "json":
-		return history.ChangesJSON(e.stdout, a, s)
-	case "markdown":
-		return history.ChangesMarkdown(e.stdout, a, s)
-	}
-	return history.ChangesTable(e.stdout, a, s)
+	return h.show(ctx, e, *since, false, true, render[*format])
 }

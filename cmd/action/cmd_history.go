@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -96,10 +97,20 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	render := map[string]renderer{"table": history.HistoryTable, "json": history.HistoryJSON, "csv": history.HistoryCSV}
 	if err := oneOf("format", *format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	s, err := history.ParseSince(*since, true, false)
+	return h.show(ctx, e, *since, true, false, render[*format])
+}
+
+// renderer writes an analysis from a --since point on.
+type renderer func(io.Writer, *history.Analysis, history.Since) error
+
+// show parses --since (a date, or the last N commits with allowLast, or a
+// commit with allowCommit), analyses the history and writes it with render.
+func (h historyFlags) show(ctx context.Context, e *env, since string, allowLast, allowCommit bool, render renderer) error {
+	s, err := history.ParseSince(since, allowLast, allowCommit)
 	if err != nil {
 		return fmt.Errorf("--since: %w", err)
 	}
@@ -110,11 +121,5 @@ func cmdHistory(ctx context.Context, e *env, args []string) error {
 	if _, err := a.From(s); err != nil {
 		return fmt.Errorf("--since: %w", err)
 	}
-	switch *format {
-	case "json":
-		return history.HistoryJSON(e.stdout, a, s)
-	case "csv":
-		return history.HistoryCSV(e.stdout, a, s)
-	}
-	return history.HistoryTable(e.stdout, a, s)
+	return render(e.stdout, a, s)
 }

@@ -324,24 +324,11 @@ func HistoryCSV(w io.Writer, a *Analysis, s Since) error {
 				rec[15], rec[16], rec[17], rec[18] = num(c.Magnitude), c.Direction, c.Severity, c.Status
 			}
 			for j := range rec {
-				rec[j] = csvSafe(rec[j])
+				rec[j] = report.CSVSafe(rec[j])
 			}
 			cw.Write(rec)
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe defuses spreadsheet formula injection in untrusted cells, as
-// report's CSV does.
-// TODO(issue 10): use report's sanitiser once it is exported (report.csvSafe).
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
-			return s
-		}
-		return "'" + s
-	}
-	return s
 }

@@ -251,7 +251,7 @@ func QueryCSV(w io.Writer, rows []store.Row) error {
 		}
 	}
 	for i, h := range header {
-		header[i] = csvSafe(h)
+		header[i] = CSVSafe(h)
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -275,7 +275,7 @@ func QueryCSV(w io.Writer, rows []store.Row) error {
 			rec[col[csvMetric{m.Name, m.Unit}]] = num(m.Median)
 		}
 		for i, f := range rec {
-			rec[i] = csvSafe(f)
+			rec[i] = CSVSafe(f)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -285,8 +285,10 @@ func QueryCSV(w io.Writer, rows []store.Row) error {
 	return cw.Error()
 }
 
-// csvSafe defuses spreadsheet formula injection in untrusted cells.
-func csvSafe(s string) string {
+// CSVSafe defuses spreadsheet formula injection in an untrusted cell: a
+// value starting with =, +, -, @, tab or CR that is not a number gets a
+// leading quote.
+func CSVSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		if _, err := strconv.ParseFloat(s, 64); err == nil {
 			return s
