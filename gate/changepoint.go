@@ -224,6 +224,9 @@ type series struct {
 	// pOnly skips the description of a change (centres, interval): the
 	// split stage needs the p-value alone.
 	pOnly bool
+	// ps is eDivisive's prefix-sum matrix, reused from window to window
+	// (each window zeroes its first row and column and writes the rest).
+	ps []float64
 }
 
 // tQuantile returns the 97.5 % quantile of Student's t with df degrees of
@@ -415,7 +418,13 @@ func (s *series) eDivisive(lo, hi int, maxP float64) []int {
 	}
 	// Prefix sums of the distance matrix |yᵢ − yⱼ|: block sums in O(1).
 	w := m + 1
-	ps := make([]float64, w*w)
+	if cap(s.ps) < w*w {
+		s.ps = make([]float64, w*w)
+	}
+	ps := s.ps[:w*w]
+	for k := range w { // the first row and column are zero
+		ps[k], ps[k*w] = 0, 0
+	}
 	for i := 0; i < m; i++ {
 		for j := 0; j < m; j++ {
 			ps[(i+1)*w+j+1] = math.Abs(y[i]-y[j]) + ps[i*w+j+1] + ps[(i+1)*w+j] - ps[i*w+j]

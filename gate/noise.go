@@ -155,4 +155,12 @@ func Quantile(sorted []float64, q float64) float64 {
 
 // Median returns the median of values (in any order; values is not
 // modified), NaN for none.
-func Median(values []float64) float64 { return Quantile(sortedCopy(values), 0.5) }
+func Median(values []float64) float64 {
+	switch len(values) {
+	case 1: // one sample per commit: the common case of a history
+		return values[0]
+	case 2:
+		return values[0] + 0.5*(values[1]-values[0])
+	}
+	return Quantile(sortedCopy(values), 0.5)
+}
