@@ -63,8 +63,14 @@ func buildBench(b *testing.B, path string, from, to int) {
 // the one before.
 //
 //	go test ./internal/history -run '^$' -bench BenchmarkChanges -benchtime 3x
+//
+// With BENCHGATE_KEEP_DB=DIR the built databases are left in DIR
+// (scripts/measure-changes.sh times the command on them).
 func BenchmarkChanges(b *testing.B) {
-	dir := b.TempDir()
+	dir := os.Getenv("BENCHGATE_KEEP_DB")
+	if dir == "" {
+		dir = b.TempDir()
+	}
 	built := map[int]string{}
 	last := 0
 	db := func(b *testing.B, n int) string {
