@@ -32,6 +32,15 @@ func operations() []string {
 		"GET /repos/{owner}/{repo}/pulls/{pull_number}",
 		"GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
 		"GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+		"GET /repos/{owner}/{repo}/issues",
+		"POST /repos/{owner}/{repo}/issues",
+		"GET /repos/{owner}/{repo}/issues/{issue_number}",
+		"PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+		"GET /repos/{owner}/{repo}/labels",
+		"POST /repos/{owner}/{repo}/labels",
+		"GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+		"GET /repos/{owner}/{repo}/installation",
+		"POST /app/installations/{installation_id}/access_tokens",
 	}
 }
 
