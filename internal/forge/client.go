@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/google/go-github/v60/github"
 	"golang.org/x/oauth2"
@@ -36,7 +37,9 @@ type Config struct {
 	// this user. Empty means DefaultBotLogin; an App uses "<slug>[bot]".
 	BotLogin string
 	// Transport is the base HTTP transport; nil means
-	// http.DefaultTransport.
+	// http.DefaultTransport. An authenticating transport goes here too:
+	// the one [AppTransport] returns (GitHub App installation tokens),
+	// with Token left empty (New refuses both).
 	Transport http.RoundTripper
 	// Retry bounds retries; zero fields take DefaultRetryPolicy's.
 	Retry RetryPolicy
@@ -52,6 +55,7 @@ type Client struct {
 	owner    string
 	repo     string
 	botLogin string
+	calls    *atomic.Int64
 }
 
 // New returns a client for cfg. ctx bounds the token source's lifetime, as
@@ -61,16 +65,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
 		return nil, fmt.Errorf("forge: repository %q: want owner/name", cfg.Repository)
 	}
-	api := cfg.APIURL
-	if api == "" {
-		api = DefaultAPIURL
-	}
-	base, err := url.Parse(strings.TrimRight(api, "/") + "/")
+	base, err := apiBase(cfg.APIURL)
 	if err != nil {
-		return nil, fmt.Errorf("forge: api url %q: %w", api, err)
-	}
-	if base.Scheme != "https" && base.Scheme != "http" || base.Host == "" {
-		return nil, fmt.Errorf("forge: api url %q: want an http(s) URL", api)
+		return nil, err
 	}
 	log := cfg.Log
 	if log == nil {
@@ -80,7 +77,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	rt := &retryTransport{base: transport, policy: cfg.Retry.withDefaults(), log: log}
+	if _, app := transport.(*appTransport); app && cfg.Token != "" {
+		return nil, fmt.Errorf("forge: both a token and an app transport given: want one")
+	}
+	calls := new(atomic.Int64)
+	rt := &retryTransport{base: transport, policy: cfg.Retry.withDefaults(), log: log, calls: calls}
 	var hc *http.Client
 	if cfg.Token != "" {
 		ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: rt})
@@ -98,7 +99,23 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if login == "" {
 		login = DefaultBotLogin
 	}
-	return &Client{gh: gh, owner: owner, repo: repo, botLogin: login}, nil
+	return &Client{gh: gh, owner: owner, repo: repo, botLogin: login, calls: calls}, nil
+}
+
+// apiBase parses the REST base URL (empty: DefaultAPIURL), with a trailing
+// slash as go-github wants.
+func apiBase(api string) (*url.URL, error) {
+	if api == "" {
+		api = DefaultAPIURL
+	}
+	base, err := url.Parse(strings.TrimRight(api, "/") + "/")
+	if err != nil {
+		return nil, fmt.Errorf("forge: api url %q: %w", api, err)
+	}
+	if base.Scheme != "https" && base.Scheme != "http" || base.Host == "" {
+		return nil, fmt.Errorf("forge: api url %q: want an http(s) URL", api)
+	}
+	return base, nil
 }
 
 // BotLogin returns the login whose comments this client treats as its own.

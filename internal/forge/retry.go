@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -83,6 +84,7 @@ type retryTransport struct {
 	base   http.RoundTripper
 	policy RetryPolicy
 	log    *slog.Logger
+	calls  *atomic.Int64 // requests sent, retries included; may be nil
 }
 
 // maxErrorBody caps how much of an error response is read to classify it.
@@ -98,6 +100,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			req = req.Clone(req.Context())
 			req.Body = body
+		}
+		if t.calls != nil {
+			t.calls.Add(1)
 		}
 		resp, err := t.base.RoundTrip(req)
 		if err != nil {

@@ -25,6 +25,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET "+repo+"/pulls/{n}", s.repoOnly(s.getPull))
 	mux.HandleFunc("GET "+repo+"/pulls/{n}/files", s.repoOnly(s.listFiles))
 	mux.HandleFunc("GET "+repo+"/commits/{sha}/pulls", s.repoOnly(s.pullsForCommit))
+	mux.HandleFunc("GET "+repo+"/issues", s.repoOnly(s.listIssues))
+	mux.HandleFunc("POST "+repo+"/issues", s.repoOnly(s.createIssue))
+	mux.HandleFunc("GET "+repo+"/issues/{n}", s.repoOnly(s.getIssue))
+	mux.HandleFunc("PATCH "+repo+"/issues/{n}", s.repoOnly(s.editIssue))
+	mux.HandleFunc("GET "+repo+"/labels", s.repoOnly(s.listLabels))
+	mux.HandleFunc("POST "+repo+"/labels", s.repoOnly(s.createLabel))
+	mux.HandleFunc("GET "+repo+"/collaborators/{username}/permission", s.repoOnly(s.permission))
+	mux.HandleFunc("GET "+repo+"/installation", s.repoOnly(s.repoInstallation))
+	mux.HandleFunc("POST /app/installations/{id}/access_tokens", s.accessToken)
 	return mux
 }
 
@@ -112,19 +121,24 @@ func (s *Server) commentJSON(c *Comment) (map[string]any, error) {
 		return nil, err
 	}
 	base := "https://api.github.com/repos/" + s.opts.Repository
+	kind := "pull"
+	if s.issues[c.Issue] != nil {
+		kind = "issues"
+	}
 	return s.spec.object("issue-comment", map[string]any{
 		"id": c.ID, "node_id": fmt.Sprintf("IC_%d", c.ID), "body": c.Body, "user": u,
 		"url":                base + "/issues/comments/" + strconv.FormatInt(c.ID, 10),
 		"issue_url":          base + "/issues/" + strconv.Itoa(c.Issue),
-		"html_url":           fmt.Sprintf("https://github.com/%s/pull/%d#issuecomment-%d", s.opts.Repository, c.Issue, c.ID),
+		"html_url":           fmt.Sprintf("https://github.com/%s/%s/%d#issuecomment-%d", s.opts.Repository, kind, c.Issue, c.ID),
 		"author_association": "NONE",
 		"created_at":         c.CreatedAt.Format(time.RFC3339), "updated_at": c.UpdatedAt.Format(time.RFC3339),
 	})
 }
 
+// issue answers 404 unless {n} is an issue or a pull request.
 func (s *Server) issue(w http.ResponseWriter, r *http.Request) (int, bool) {
 	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil || s.pulls[n] == nil {
+	if err != nil || s.pulls[n] == nil && s.issues[n] == nil {
 		notFound(w)
 		return 0, false
 	}
@@ -136,9 +150,18 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			unprocessable(w, "since: "+err.Error())
+			return
+		}
+		since = t
+	}
 	var list []*Comment
 	for _, c := range s.comments {
-		if c.Issue == n {
+		if c.Issue == n && (since.IsZero() || !c.UpdatedAt.Before(since)) {
 			list = append(list, c)
 		}
 	}

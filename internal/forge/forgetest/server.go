@@ -18,7 +18,9 @@ type Options struct {
 	// Repository is the one repository served, "owner/name".
 	Repository string
 	// Token, when set, is the only credential accepted (as
-	// "Authorization: Bearer T" or "token T"); others get 401.
+	// "Authorization: Bearer T" or "token T"), besides the installation
+	// tokens minted for apps registered with [Server.AddApp]; others get
+	// 401. With no Token and no app, requests need no credentials.
 	Token string
 	// BotLogin is the author of comments the client creates; empty means
 	// "github-actions[bot]".
@@ -53,6 +55,11 @@ type Server struct {
 	pulls    map[int]*Pull
 	comments []*Comment
 	checks   []*CheckRun
+	issues   map[int]*Issue
+	labels   []*Label
+	perms    map[string]string // lower-case login → role
+	apps     map[int64]*App
+	minted   []MintedToken
 	now      time.Time
 }
 
@@ -87,6 +94,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{spec: sp, opts: opts, nextID: 1000, pulls: map[int]*Pull{},
+		issues: map[int]*Issue{}, perms: map[string]string{}, apps: map[int64]*App{},
 		now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
 	s.srv = httptest.NewUnstartedServer(s.handler())
 	if opts.Addr != "" {
@@ -188,13 +196,11 @@ func (s *Server) handler() http.Handler {
 
 // serve answers r into rec.
 func (s *Server) serve(rec *httptest.ResponseRecorder, r *http.Request, body []byte, mux http.Handler) {
-	if s.opts.Token != "" {
-		auth := r.Header.Get("Authorization")
-		if auth != "Bearer "+s.opts.Token && auth != "token "+s.opts.Token {
-			writeJSON(rec, http.StatusUnauthorized, nil, map[string]any{
-				"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
-			return
-		}
+	r, msg := s.authorize(r)
+	if r == nil {
+		writeJSON(rec, http.StatusUnauthorized, nil, map[string]any{
+			"message": msg, "documentation_url": "https://docs.github.com/rest"})
+		return
 	}
 	if f := s.takeFault(r); f != nil {
 		for k, vs := range f.header {

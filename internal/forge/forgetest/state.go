@@ -17,6 +17,7 @@ type Pull struct {
 	BaseSHA  string
 	BaseRef  string
 	Files    []string // changed files, for GET …/pulls/{n}/files
+	Labels   []string // shown in the issue list (GET …/issues)
 }
 
 // Comment is an issue comment in the fake's state.
@@ -66,6 +67,7 @@ func (s *Server) AddPull(p Pull) {
 	if p.HeadRepo == "" {
 		p.HeadRepo = s.opts.Repository
 	}
+	p.Labels = s.useLabels(p.Labels)
 	s.pulls[p.Number] = &p
 }
 
