@@ -298,8 +298,8 @@ func TestAppTransport(t *testing.T) {
 			if len(minted) != tt.mints {
 				t.Fatalf("tokens minted: got %d; want %d", len(minted), tt.mints)
 			}
-			if minted[0].InstallationID != 77 {
-				t.Errorf("token for installation %d; want 77", minted[0].InstallationID)
+			if minted[0].InstallationID != 77 || fmt.Sprint(minted[0].Repositories) != "[bench]" {
+				t.Errorf("token for installation %d, repositories %q; want 77, [bench]", minted[0].InstallationID, minted[0].Repositories)
 			}
 			tok, err := forge.InstallationToken(ctx, rt)
 			if err != nil || tok.Reveal() != f.Minted()[len(f.Minted())-1].Token || fmt.Sprint(tok) != "[redacted]" {

@@ -5,7 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +52,7 @@ type MintedToken struct {
 	Token          string
 	InstallationID int64
 	ExpiresAt      time.Time
+	Repositories   []string // the names the token was narrowed to, if any
 }
 
 // Minted returns the installation tokens issued so far, oldest first.
@@ -185,13 +189,27 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
+	var in struct {
+		Repositories []string `json:"repositories"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil && !errors.Is(err, io.EOF) {
+		unprocessable(w, err.Error())
+		return
+	}
+	_, name, _ := strings.Cut(s.opts.Repository, "/")
+	for _, repo := range in.Repositories {
+		if repo != name {
+			unprocessable(w, "There is at least one repository that does not exist or is not accessible to the parent installation.")
+			return
+		}
+	}
 	b := make([]byte, 18)
 	if _, err := rand.Read(b); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	m := MintedToken{Token: "ghs_" + hex.EncodeToString(b), InstallationID: id,
-		ExpiresAt: time.Now().Add(a.TokenTTL).Truncate(time.Second)}
+		ExpiresAt: time.Now().Add(a.TokenTTL).Truncate(time.Second), Repositories: in.Repositories}
 	s.mu.Lock()
 	s.minted = append(s.minted, m)
 	s.mu.Unlock()

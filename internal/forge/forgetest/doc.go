@@ -1,6 +1,7 @@
 // Package forgetest is a fake GitHub REST API for tests: an httptest server
-// that serves the endpoints internal/forge calls (issue comments, check
-// runs, pull requests) from in-memory state, and checks every request it
+// that serves the endpoints internal/forge calls (issues, labels, issue
+// comments, collaborator permissions, check runs, pull requests, a GitHub
+// App's installation and installation access tokens) from in-memory state, and checks every request it
 // receives and every response it returns against GitHub's published REST
 // API description (OpenAPI 3.0, github.com/github/rest-api-description as
 // shipped in the npm package @octokit/openapi, MIT licensed).
@@ -19,5 +20,12 @@
 // Response bodies are built from the description: the required fields of
 // the response schema are filled with placeholder values of the right type
 // and format, then the server's own state (ids, bodies, SHAs, logins) is
-// laid over them. The state is what tests assert on.
+// laid over them. The state is what tests assert on (and seed: AddIssue,
+// AddLabel, SetPermission, AddApp; read back with Issues, Labels,
+// Comments, Minted, Requests, RequestCount).
+//
+// An app registered with [Server.AddApp] authenticates as GitHub does: its
+// JWT (RS256, verified with the public key the test registers) opens the
+// /app endpoints and the installation look-up, and the installation
+// tokens minted there open the rest.
 package forgetest
