@@ -38,13 +38,13 @@ const (
 
 // Labels are the labels the bot creates (Apply ensures them first).
 var Labels = []Label{
-	{LabelBot, "5319e7", "Filed by the benchgate bot"},
-	{LabelRegression, "d73a4a", "A benchmark regression on the main branch"},
-	{LabelInfra, "fbca04", "A change that coincides with an environment change"},
-	{LabelDigest, "c5def5", "benchgate: regressions waiting for an issue"},
-	{LabelAck, "0e8a16", "benchgate: acknowledged, no more pings"},
-	{LabelAccepted, "bfdadc", "benchgate: accepted as the new baseline"},
-	{LabelInvalid, "e4e669", "benchgate: not a real regression"},
+	{Name: LabelBot, Color: "5319e7", Description: "Filed by the benchgate bot"},
+	{Name: LabelRegression, Color: "d73a4a", Description: "A benchmark regression on the main branch"},
+	{Name: LabelInfra, Color: "fbca04", Description: "A change that coincides with an environment change"},
+	{Name: LabelDigest, Color: "c5def5", Description: "benchgate: regressions waiting for an issue"},
+	{Name: LabelAck, Color: "0e8a16", Description: "benchgate: acknowledged, no more pings"},
+	{Name: LabelAccepted, Color: "bfdadc", Description: "benchgate: accepted as the new baseline"},
+	{Name: LabelInvalid, Color: "e4e669", Description: "benchgate: not a real regression"},
 }
 
 // Kind is what an Action does.
@@ -238,16 +238,21 @@ func (p *Plan) dedupe(issues []*botIssue) {
 			continue
 		}
 		b.claimed = true
-		p.Actions = append(p.Actions, Action{Kind: KindClose, Issue: b.Number, StateReason: "not_planned",
+		p.Actions = append(p.Actions, Action{Kind: KindClose, Issue: b.Number, StateReason: "duplicate",
 			Comment: fmt.Sprintf("Duplicate of #%d, which covers the same commit range; closing this younger one.", kept[i].Number),
 			Reason:  fmt.Sprintf("duplicate of #%d", kept[i].Number)})
 	}
 }
 
+// closedDuplicate reports whether b was closed as a duplicate (or as not
+// planned without a maintainer's label).
+func closedDuplicate(b *botIssue) bool {
+	return !b.open() && !b.maintained() && (b.StateReason == "duplicate" || b.StateReason == "not_planned")
+}
+
 // match claims and returns the issue for suspect commits cs: the oldest
 // unclaimed overlapping one, maintainer-closed first, then open, then
-// closed by the bot (a closed "not planned" one without a maintainer label
-// is a closed duplicate and matches nothing).
+// closed by the bot (a closed duplicate matches nothing).
 func match(issues []*botIssue, cs []string) *botIssue {
 	rank := func(b *botIssue) int {
 		switch {
@@ -255,7 +260,7 @@ func match(issues []*botIssue, cs []string) *botIssue {
 			return 0
 		case b.open():
 			return 1
-		case b.StateReason != "not_planned":
+		case !closedDuplicate(b):
 			return 2
 		}
 		return -1
@@ -285,7 +290,7 @@ func regressedAgain(a *history.Analysis, issues []*botIssue, v *view) *botIssue 
 	}
 	ids := v.marks()
 	for _, b := range issues {
-		if b.claimed || b.open() || b.maintained() || b.m.Resolved == "" || b.StateReason == "not_planned" {
+		if b.claimed || b.open() || b.maintained() || b.m.Resolved == "" || closedDuplicate(b) {
 			continue
 		}
 		at, ok := pos[b.m.Resolved]
