@@ -13,9 +13,10 @@
 FROM golang:1.26-bookworm AS build
 ENV CGO_ENABLED=1 GOTOOLCHAIN=local
 COPY . /src
-# go build fetches only the modules cmd/action needs (not the DuckDB
+# go build fetches only the modules cmd/action and cmd/bot need (not the DuckDB
 # libraries of other platforms that `go mod download` would fetch).
-RUN cd /src && go build -trimpath -ldflags='-s -w' -o /out/benchgate ./cmd/action && /out/benchgate version
+RUN cd /src && go build -trimpath -ldflags='-s -w' -o /out/benchgate ./cmd/action && /out/benchgate version && \
+    go build -trimpath -ldflags='-s -w' -o /out/benchgate-bot ./cmd/bot
 
 FROM debian:bookworm-slim
 # Note: the install is skipped when the base already has both (the
@@ -28,4 +29,6 @@ RUN if ! command -v git >/dev/null || [ ! -s /etc/ssl/certs/ca-certificates.crt 
     fi && \
     git config --system --add safe.directory /github/workspace
 COPY --from=build /out/benchgate /usr/local/bin/benchgate
+# The companion bot (docs/bot.md): `docker run --entrypoint benchgate-bot IMAGE sync …`.
+COPY --from=build /out/benchgate-bot /usr/local/bin/benchgate-bot
 ENTRYPOINT ["/usr/local/bin/benchgate"]

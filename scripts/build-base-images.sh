@@ -71,17 +71,17 @@ fi
 # cmd/action needs or the recipe changed. Like the real image it has gcc, g++ (DuckDB links libstdc++),
 # make and pkg-config.
 go_recipe="$apt_install gcc g++ libc6-dev make pkg-config >/dev/null; $apt_clean; cp -a /mnt/go /usr/local/go; mkdir -p /go/pkg; cp -a /mnt/mod /go/pkg/mod"
-# The modules cmd/action's build needs are part of the key: a new import of
+# The modules the image's builds (cmd/action, cmd/bot) need are part of the key: a new import of
 # a module already in go.sum must rebuild the cache too.
-sum=$( (cat go.sum; echo "$go_recipe"; go list -deps -f '{{with .Module}}{{.Path}}@{{.Version}}{{end}}' ./cmd/action | sort -u) | sha256sum | cut -c1-16)
+sum=$( (cat go.sum; echo "$go_recipe"; go list -deps -f '{{with .Module}}{{.Path}}@{{.Version}}{{end}}' ./cmd/action ./cmd/bot | sort -u) | sha256sum | cut -c1-16)
 if [ -n "$force" ] || [ "$(label "$go_img" benchgate.go-sum)" != "$sum" ]; then
   mod=$(mktemp -d)
   trap 'chmod -R u+w "$mod" 2>/dev/null; rm -rf "$mod"' EXIT
-  # Only the modules cmd/action's build needs, from the host's module cache
+  # Only the modules the builds need, from the host's module cache
   # when it has them, else from the module proxy.
   GOMODCACHE=$mod GOFLAGS=-mod=readonly \
     GOPROXY="file://$(go env GOMODCACHE)/cache/download,$(go env GOPROXY)" \
-    go list -deps ./cmd/action >/dev/null
+    go list -deps ./cmd/action ./cmd/bot >/dev/null
   changes=(--change 'ENV GOPATH=/go' --change 'ENV GOTOOLCHAIN=local' --change 'ENV GOPROXY=off'
            --change 'ENV GOFLAGS=-mod=readonly'
            --change 'ENV PATH=/usr/local/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'

@@ -30,21 +30,6 @@ type Reply struct {
 	State  string
 }
 
-// ParseCommand finds the first "/benchgate <command> [argument]" line in
-// a comment body.
-func ParseCommand(body string) (cmd, arg string, ok bool) {
-	for _, line := range strings.Split(body, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 || f[0] != "/benchgate" {
-			continue
-		}
-		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "/benchgate"))
-		rest = strings.TrimSpace(strings.TrimPrefix(rest, f[1]))
-		return strings.ToLower(f[1]), rest, true
-	}
-	return "", "", false
-}
-
 // writers are the permissions that may run commands.
 var writers = []string{"admin", "maintain", "write"}
 

@@ -64,16 +64,3 @@ func TestApplyThenCommands(t *testing.T) {
 		t.Errorf("unknown command: %+v", r)
 	}
 }
-
-func TestParseCommand(t *testing.T) {
-	for _, tt := range []struct{ body, cmd, arg string }{
-		{"/benchgate accept the new allocator is worth it", "accept", "the new allocator is worth it"},
-		{"thanks\n/benchgate ACK\n", "ack", ""},
-		{"no command here", "", ""},
-	} {
-		cmd, arg, ok := ParseCommand(tt.body)
-		if cmd != tt.cmd || arg != tt.arg || ok != (tt.cmd != "") {
-			t.Errorf("ParseCommand(%q) = %q, %q, %v", tt.body, cmd, arg, ok)
-		}
-	}
-}

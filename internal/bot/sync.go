@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/databranch"
+	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/store"
+)
+
+// SyncOptions configure Sync.
+type SyncOptions struct {
+	// Branch is the data branch (Remote and Name) to fetch.
+	Branch *databranch.Branch
+	// Dir holds the fetched database; empty, a temporary directory that
+	// Sync removes.
+	Dir string
+	// History selects the series and the ref analysed, and grades them.
+	History history.Options
+	// Plan configures the issues planned (Repo, MinSeverity, MaxNew,
+	// SiteURL); Now is set by Sync.
+	Plan Options
+	// DryRun plans without changing any issue.
+	DryRun bool
+	Log    *slog.Logger
+}
+
+// SyncResult is what one sync found and did.
+type SyncResult struct {
+	Fetched  databranch.FetchResult
+	Analysis *history.Analysis
+	Saved    store.SaveStats
+	Plan     Plan
+	Applied  Stats
+	Existing int // bot issues found (any state)
+}
+
+// Sync is one pass of the bot: it fetches the data branch, runs the
+// main-branch change-point analysis on it (internal/history, saving its
+// detections into the fetched database, the store's one truth), lists the
+// bot's issues (by LabelBot, every page, never the search API), plans the
+// reconciliation and, unless DryRun, applies it.
+func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
+	var res SyncResult
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	dir := o.Dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "benchgate-bot-")
+		if err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	path := filepath.Join(dir, "benchgate.duckdb")
+	for _, p := range []string{path, path + ".wal"} {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return res, fmt.Errorf("sync: removing the previous fetch: %w", err)
+		}
+	}
+	var err error
+	if res.Fetched, err = o.Branch.Fetch(ctx, path); err != nil {
+		return res, fmt.Errorf("sync: fetching the data branch: %w", err)
+	}
+	log.Info("fetched the data branch", "branch", o.Branch.Name, "runs", res.Fetched.Runs)
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return res, fmt.Errorf("sync: %w", err)
+	}
+	defer st.Close()
+	if res.Analysis, err = history.Analyze(ctx, st, o.History); err != nil {
+		return res, fmt.Errorf("sync: %w", err)
+	}
+	now := time.Now()
+	if res.Saved, err = history.Save(ctx, st, res.Analysis, now); err != nil {
+		return res, fmt.Errorf("sync: %w", err)
+	}
+	existing, err := gh.ListIssues(ctx, LabelBot, "all")
+	if err != nil {
+		return res, fmt.Errorf("sync: listing the bot's issues: %w", err)
+	}
+	res.Existing = len(existing)
+	po := o.Plan
+	po.Now = now
+	res.Plan = NewPlan(res.Analysis, existing, po)
+	log.Info("planned", "ref", res.Plan.Ref, "series", len(res.Analysis.Series), "groups", len(res.Analysis.Groups),
+		"issues", len(existing), "actions", len(res.Plan.Actions))
+	if o.DryRun {
+		return res, nil
+	}
+	if res.Applied, err = Apply(ctx, gh, res.Plan); err != nil {
+		return res, fmt.Errorf("sync: %w", err)
+	}
+	return res, nil
+}
