@@ -39,6 +39,17 @@ func commitID(i int) string {
 // back from commit 41.
 func fill(t *testing.T, remote string, from, to int, recover bool) {
 	t.Helper()
+	fillSteps(t, remote, from, to, func(name string, c int) float64 {
+		if strings.HasPrefix(name, "BenchmarkEncode") && c >= 25 && !(recover && c >= 41) {
+			return 1.10
+		}
+		return 1
+	})
+}
+
+// fillSteps is fill with the factor of each benchmark at each commit.
+func fillSteps(t *testing.T, remote string, from, to int, factor func(name string, c int) float64) {
+	t.Helper()
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(7, uint64(from)))
 	names := []string{"BenchmarkEncodeJSON", "BenchmarkEncodeProto", "BenchmarkDecodeJSON", "BenchmarkSort", "BenchmarkHash", "BenchmarkParse"}
@@ -50,10 +61,7 @@ func fill(t *testing.T, remote string, from, to int, recover bool) {
 		for c := start; c < min(start+10, to); c++ {
 			var rs []results.Result
 			for k, name := range names {
-				f := 1.0
-				if strings.HasPrefix(name, "BenchmarkEncode") && c >= 25 && !(recover && c >= 41) {
-					f = 1.10
-				}
+				f := factor(name, c)
 				m := results.Metric{Name: "sec/op", Unit: "s", Better: results.SmallerIsBetter}
 				for range 5 {
 					m.Samples = append(m.Samples, float64(k+1)*1e-4*f*(1+0.02*rng.NormFloat64()))
@@ -267,5 +275,34 @@ func TestServe(t *testing.T) {
 	cs := api.Comments(n)
 	if is.State != "closed" || len(cs) != 2 || !strings.Contains(cs[0].Body, "write access") {
 		t.Errorf("issue %s, comments %+v; want the reader refused, then closed by the writer's accept", is.State, cs)
+	}
+}
+
+// TestSyncAPICalls: five regressions at five commits open five issues; a
+// sync with the five open and nothing new makes one API call.
+func TestSyncAPICalls(t *testing.T) {
+	remote := bareRepo(t)
+	names := []string{"BenchmarkEncodeJSON", "BenchmarkEncodeProto", "BenchmarkDecodeJSON", "BenchmarkSort", "BenchmarkHash"}
+	fillSteps(t, remote, 0, 50, func(name string, c int) float64 {
+		for k, n := range names {
+			if n == name && c >= 12+6*k {
+				return 1.2
+			}
+		}
+		return 1
+	})
+	api := forgetest.New(t, forgetest.Options{Repository: repo, Token: "test-token"})
+	before := api.RequestCount()
+	sync1(t, api, remote)
+	first := api.RequestCount() - before
+	if open := openIssues(api); len(open) != 5 {
+		t.Fatalf("open issues = %d; want 5", len(open))
+	}
+	before = api.RequestCount()
+	sync1(t, api, remote)
+	again := api.RequestCount() - before
+	t.Logf("API calls: first sync (0 issues open → 5 opened) %d; next sync (5 open, nothing new) %d", first, again)
+	if again != 1 {
+		t.Errorf("a sync with nothing to do made %d API calls; want 1 (the listing)", again)
 	}
 }

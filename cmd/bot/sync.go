@@ -76,7 +76,7 @@ func (p *planFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&p.site, "site-url", "", "the reports site, linked from each series (optional)")
 	fs.StringVar(&p.severity, "min-severity", "major", "least severity that files an issue: minor, major or critical")
 	fs.IntVar(&p.maxNew, "max-new", bot.DefaultMaxNew, "most new issues per sync; the rest go into one digest issue")
-	fs.StringVar(&p.dir, "work-dir", "", "directory for the fetched database (default: a temporary one, removed)")
+	fs.StringVar(&p.dir, "work-dir", "", "keep the fetched database here, with the detections saved into it (default: a temporary one, removed)")
 }
 
 // options returns the sync's options for repo, git authenticated by token.

@@ -17,8 +17,8 @@ import (
 type SyncOptions struct {
 	// Branch is the data branch (Remote and Name) to fetch.
 	Branch *databranch.Branch
-	// Dir holds the fetched database; empty, a temporary directory that
-	// Sync removes.
+	// Dir keeps the fetched database, with the analysis's detections saved
+	// into it; empty, a temporary directory that Sync removes (and no save).
 	Dir string
 	// History selects the series and the ref analysed, and grades them.
 	History history.Options
@@ -41,8 +41,9 @@ type SyncResult struct {
 }
 
 // Sync is one pass of the bot: it fetches the data branch, runs the
-// main-branch change-point analysis on it (internal/history, saving its
-// detections into the fetched database, the store's one truth), lists the
+// main-branch change-point analysis on it (internal/history, the code of
+// benchgate changes; its detections saved into the fetched database when
+// it is kept in Dir), lists the
 // bot's issues (by LabelBot, every page, never the search API), plans the
 // reconciliation and, unless DryRun, applies it.
 func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
@@ -80,8 +81,13 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 		return res, fmt.Errorf("sync: %w", err)
 	}
 	now := time.Now()
-	if res.Saved, err = history.Save(ctx, st, res.Analysis, now); err != nil {
-		return res, fmt.Errorf("sync: %w", err)
+	if o.Dir != "" {
+		// A kept fetch holds the detections the issues were planned from
+		// (benchgate changes --db reads them back); a temporary one would
+		// only be deleted.
+		if res.Saved, err = history.Save(ctx, st, res.Analysis, now); err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
 	}
 	existing, err := gh.ListIssues(ctx, LabelBot, "all")
 	if err != nil {
