@@ -129,6 +129,9 @@ func TestSyncEndToEnd(t *testing.T) {
 	fill(t, remote, 0, 40, false)
 	api := forgetest.New(t, forgetest.Options{Repository: repo, Token: "test-token"})
 
+	if late := sync1(t, api, remote, "--dry-run", "--since", commitID(30)[:10]); !strings.Contains(late, "0 actions") {
+		t.Errorf("--since after the range: %s; want nothing planned", late)
+	}
 	dry := sync1(t, api, remote, "--dry-run", "--format", "json")
 	if len(api.Issues()) != 0 || !strings.Contains(dry, `"kind": "open"`) {
 		t.Fatalf("dry run: issues %v; plan %s; want nothing filed and an open planned", api.Issues(), dry)

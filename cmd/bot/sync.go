@@ -64,8 +64,8 @@ func (a *authFlags) client(ctx context.Context, e *env, repo string, installatio
 
 // planFlags are what a sync plans with.
 type planFlags struct {
-	repo, remote, branch, ref, site, severity, dir string
-	maxNew                                         int
+	repo, remote, branch, ref, site, severity, dir, since string
+	maxNew                                                int
 }
 
 func (p *planFlags) add(fs *flag.FlagSet) {
@@ -76,6 +76,7 @@ func (p *planFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&p.site, "site-url", "", "the reports site, linked from each series (optional)")
 	fs.StringVar(&p.severity, "min-severity", "major", "least severity that files an issue: minor, major or critical")
 	fs.IntVar(&p.maxNew, "max-new", bot.DefaultMaxNew, "most new issues per sync; the rest go into one digest issue")
+	fs.StringVar(&p.since, "since", "", "only plan ranges whose first bad commit is at or after this date (2006-01-02) or commit; older issues are left as they are")
 	fs.StringVar(&p.dir, "work-dir", "", "keep the fetched database here, with the detections saved into it (default: a temporary one, removed)")
 }
 
@@ -85,6 +86,10 @@ func (p *planFlags) options(e *env, repo string, token forge.Token, dryRun bool)
 	if err != nil || sev < gate.SeverityMinor {
 		return bot.SyncOptions{}, fmt.Errorf("--min-severity %q: want minor, major or critical", p.severity)
 	}
+	since, err := history.ParseSince(p.since, false, true)
+	if err != nil {
+		return bot.SyncOptions{}, fmt.Errorf("--since: %w", err)
+	}
 	remote := p.remote
 	if remote == "" {
 		return bot.SyncOptions{}, fmt.Errorf("--remote is required")
@@ -93,6 +98,7 @@ func (p *planFlags) options(e *env, repo string, token forge.Token, dryRun bool)
 		Branch:  &databranch.Branch{Remote: remote, Name: p.branch, Log: e.log, Env: gitcmd.AuthEnv(remote, token.Reveal())},
 		Dir:     p.dir,
 		History: history.Options{Branch: p.ref},
+		Since:   since,
 		Plan:    bot.Options{Repo: repo, MinSeverity: sev, MaxNew: p.maxNew, SiteURL: p.site},
 		DryRun:  dryRun,
 		Log:     e.log,

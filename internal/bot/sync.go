@@ -22,6 +22,9 @@ type SyncOptions struct {
 	Dir string
 	// History selects the series and the ref analysed, and grades them.
 	History history.Options
+	// Since, when set, limits the plan to the change groups whose first bad
+	// commit it shows; issues of older ranges are left as they are.
+	Since history.Since
 	// Plan configures the issues planned (Repo, MinSeverity, MaxNew,
 	// SiteURL); Now is set by Sync.
 	Plan Options
@@ -79,6 +82,9 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 	defer st.Close()
 	if res.Analysis, err = history.Analyze(ctx, st, o.History); err != nil {
 		return res, fmt.Errorf("sync: %w", err)
+	}
+	if res.Analysis.Groups, err = res.Analysis.ShownGroups(o.Since); err != nil {
+		return res, fmt.Errorf("sync: --since: %w", err)
 	}
 	now := time.Now()
 	if o.Dir != "" {

@@ -67,8 +67,9 @@ type jsonGroup struct {
 	ChangePoints   []jsonChange `json:"change_points"`
 }
 
-// shownGroups returns the groups whose first bad commit s shows.
-func (a *Analysis) shownGroups(s Since) ([]Group, error) {
+// ShownGroups returns the groups whose first bad commit s shows (at or
+// after its date, commit or last N commits).
+func (a *Analysis) ShownGroups(s Since) ([]Group, error) {
 	from, err := a.From(s)
 	if err != nil {
 		return nil, err
@@ -105,7 +106,7 @@ func (g Group) status() string {
 // ChangesJSON writes the change points of a whose first bad commit s shows,
 // grouped by suspect commit range (docs/schema/changes.schema.json).
 func ChangesJSON(w io.Writer, a *Analysis, s Since) error {
-	groups, err := a.shownGroups(s)
+	groups, err := a.ShownGroups(s)
 	if err != nil {
 		return err
 	}
@@ -157,7 +158,7 @@ func (a *Analysis) summary(groups int) string {
 // series (name, metric, hardware, change with its interval, direction,
 // severity, status, environment change), sanitised.
 func ChangesTable(w io.Writer, a *Analysis, s Since) error {
-	groups, err := a.shownGroups(s)
+	groups, err := a.ShownGroups(s)
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,7 @@ func ChangesTable(w io.Writer, a *Analysis, s Since) error {
 // shows as GitHub Markdown: a heading per suspect commit range and a table
 // of its series, untrusted text escaped (report.EscapeMarkdown).
 func ChangesMarkdown(w io.Writer, a *Analysis, s Since) error {
-	groups, err := a.shownGroups(s)
+	groups, err := a.ShownGroups(s)
 	if err != nil {
 		return err
 	}
