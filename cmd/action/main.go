@@ -86,6 +86,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'benchgate <command> -h' for the flags of a command.\n"+
+		"benchgate --version (or -v) prints the version.\n"+
 		"Exit codes: 0 pass, 1 regression, 2 usage or infrastructure error, 3 benchmarks failed during run.\n")
 }
 
@@ -105,6 +106,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitError
 	}
 	name := args[0]
+	if name == "--version" || name == "-version" || name == "-v" {
+		name = "version"
+	}
 	if name == "-h" || name == "--help" || name == "help" {
 		usage(stdout)
 		return exitPass
