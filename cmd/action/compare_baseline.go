@@ -117,7 +117,7 @@ func parseBaseline(ctx context.Context, repo, s string) (remote, branch string, 
 		return r, br, nil
 	}
 	if name, br, ok := strings.Cut(s, "/"); ok && name != "" && br != "" {
-		if url, err := gitcmd.In(repo).Text(ctx, "remote", "get-url", name); err == nil {
+		if url := gitcmd.RemoteURL(ctx, repo, name); url != name {
 			return url, br, nil
 		}
 	}

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 
 	"github.com/benchgate/benchgate/internal/actions"
 	"github.com/benchgate/benchgate/internal/databranch"
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 )
 
 // branchFlags are the flags that name a data branch: --remote and --branch.
@@ -14,7 +16,7 @@ type branchFlags struct {
 }
 
 func (b *branchFlags) add(fs *flag.FlagSet) {
-	fs.StringVar(&b.remote, "remote", "", "git remote holding the data branch: a URL or a path (required)")
+	fs.StringVar(&b.remote, "remote", "", "git remote holding the data branch: a remote of this repository (origin), a URL or a path (required)")
 	fs.StringVar(&b.branch, "branch", databranch.DefaultBranch, "name of the data branch")
 }
 
@@ -26,7 +28,7 @@ func (b *branchFlags) open(e *env) (*databranch.Branch, error) {
 	if b.branch == "" {
 		return nil, errors.New("--branch: empty branch name")
 	}
-	return &databranch.Branch{Remote: b.remote, Name: b.branch, Log: e.log}, nil
+	return &databranch.Branch{Remote: gitcmd.RemoteURL(context.Background(), ".", b.remote), Name: b.branch, Log: e.log}, nil
 }
 
 // checkWriter applies the data-branch write policy (databranch.CheckWriter)

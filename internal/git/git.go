@@ -140,3 +140,16 @@ func AuthEnv(remote, token string) []string {
 		"GIT_CONFIG_VALUE_0=AUTHORIZATION: basic " + basic,
 	}
 }
+
+// RemoteURL returns the URL of the git remote named s in the repository at
+// dir (e.g. "origin"), or s itself when it names none there: a URL or a
+// path is passed through, so that --remote takes all three.
+func RemoteURL(ctx context.Context, dir, s string) string {
+	if s == "" || strings.ContainsAny(s, `/\:`) {
+		return s
+	}
+	if url, err := In(dir).Text(ctx, "remote", "get-url", s); err == nil && url != "" {
+		return url
+	}
+	return s
+}
