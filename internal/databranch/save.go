@@ -76,7 +76,10 @@ func (b *Branch) Save(ctx context.Context, src *store.DB) (SaveResult, error) {
 			if failures >= maxFailures {
 				return res, fmt.Errorf("saving to branch %s of %s: %w", b.name(), b.Remote, err)
 			}
-			b.log().Warn("data branch write failed, retrying", "branch", b.name(), "attempt", attempt, "error", err)
+			// The error itself is said once: with the failure if the
+			// retries do not help, at debug level if one does.
+			b.log().Warn("data branch write failed, retrying", "branch", b.name(), "attempt", attempt, "of", maxFailures)
+			b.log().Debug("data branch write failed", "branch", b.name(), "attempt", attempt, "error", err)
 		} else {
 			b.log().Debug("data branch moved, retrying", "branch", b.name(), "attempt", attempt)
 			last = errors.New("the branch moved during every attempt")

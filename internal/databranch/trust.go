@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -72,11 +73,14 @@ func Fallback(branch, path, fallback string, err error) (string, error) {
 	if errors.As(err, &refused) || errors.Is(err, ErrTooLarge) || fallback == "" {
 		return "", err
 	}
+	if abs, aerr := filepath.Abs(fallback); aerr == nil {
+		fallback = abs
+	}
 	if cerr := copyFile(path, fallback); cerr != nil {
 		return "", fmt.Errorf("%w; copying the results to %s also failed: %v", err, fallback, cerr)
 	}
-	return fmt.Sprintf("benchgate: the results were NOT saved to the data branch %s: %v. They are in %s: upload it as an artifact and run 'benchgate save --db %s' later; nothing is lost.",
-		branch, err, fallback, fallback), err
+	return fmt.Sprintf("benchgate: the results were NOT saved to the data branch %s (the error follows). They are in %s: upload it as an artifact and run 'benchgate save --db %s' later; nothing is lost.",
+		branch, fallback, fallback), err
 }
 
 // copyFile copies src to dst (replaced).
