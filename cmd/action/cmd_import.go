@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/benchgate/benchgate/internal/comparison"
+
 	"github.com/benchgate/benchgate/internal/pipeline"
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
@@ -65,7 +67,8 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %d entries in %d suites: stored %d runs (%d results), %d already stored, %d entries skipped, in %s\n",
-		path, h.Parsed, is.Suites, is.Stored, is.Results, is.Already, h.Records-h.Parsed, dbPath(e, *db))
+	fmt.Fprintf(e.stdout, "%s: %s in %s: stored %s (%s), %d already stored, %d skipped, in %s\n",
+		path, comparison.Plural(h.Parsed, "entry", "entries"), comparison.Plural(is.Suites, "suite", "suites"),
+		comparison.Plural(is.Stored, "run", "runs"), comparison.Plural(is.Results, "result", "results"), is.Already, h.Records-h.Parsed, dbPath(e, *db))
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/benchgate/benchgate/internal/comparison"
+
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -52,6 +54,6 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "run %s (attempt %d) is already stored; nothing changed\n", run.ID, run.Attempt)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "run %s (attempt %d): stored %d results (%d failed) in %s\n", run.ID, run.Attempt, stats.Results, stats.Failed, dbPath(e, *db))
+	fmt.Fprintf(e.stdout, "run %s (attempt %d): stored %s (%d failed) in %s\n", run.ID, run.Attempt, comparison.Plural(stats.Results, "result", "results"), stats.Failed, dbPath(e, *db))
 	return nil
 }

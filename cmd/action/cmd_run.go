@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/comparison"
+
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/monitor"
 	"github.com/benchgate/benchgate/internal/pipeline"
@@ -109,8 +111,8 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "run %s (attempt %d): %d results, %d failed, in %s; stored in %s\n",
-		run.ID, run.Attempt, res.Results, res.Failed, m.Elapsed.Round(time.Millisecond), path)
+	fmt.Fprintf(e.stdout, "run %s (attempt %d): %s, %d failed, in %s; stored in %s\n",
+		run.ID, run.Attempt, comparison.Plural(res.Results, "result", "results"), res.Failed, m.Elapsed.Round(time.Millisecond), path)
 	if !res.Inserted {
 		fmt.Fprintf(e.stdout, "note: run %s attempt %d was already stored; nothing changed\n", run.ID, run.Attempt)
 	}
