@@ -12,6 +12,8 @@
 
 FROM golang:1.26-bookworm AS build
 ENV CGO_ENABLED=1 GOTOOLCHAIN=local
+# As scripts/build-env.sh: only go-nvml's deprecated-declaration warnings are silenced.
+ENV CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations"
 COPY . /src
 # go build fetches only the modules cmd/action and cmd/bot need (not the DuckDB
 # libraries of other platforms that `go mod download` would fetch).

@@ -11,6 +11,7 @@
 # slowdown. Output goes to $BENCHGATE_DEMO_DIR (default ./demo-out).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/build-env.sh"
 out=${BENCHGATE_DEMO_DIR:-$root/demo-out}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

@@ -9,6 +9,7 @@
 # and needs root for the first base-image build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/build-env.sh
 act_version=v0.2.89
 if [ -z "${ACT:-}" ] && ! command -v act >/dev/null; then
   ACT="$(go env GOPATH)/bin/act"

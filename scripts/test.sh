@@ -5,6 +5,7 @@
 # race detector. Needs root (or sudo) only for the install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/build-env.sh
 need=()
 command -v git >/dev/null || need+=(git)
 command -v dockerd >/dev/null || need+=(docker.io)
