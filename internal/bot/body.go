@@ -97,10 +97,7 @@ func (v *view) title() string {
 
 // hardwareCell describes a series' machine: "cuda (H100), runner r1".
 func hardwareCell(k results.SeriesKey) string {
-	h := k.Hardware
-	if k.Device != "" {
-		h += " (" + k.Device + ")"
-	}
+	h := k.HardwareName()
 	if k.Runner != "" {
 		h += ", runner " + k.Runner
 	}

@@ -134,6 +134,15 @@ func ChangesJSON(w io.Writer, a *Analysis, s Since) error {
 	return enc.Encode(out)
 }
 
+// statusText is c's status with its resolution: "confirmed, resolved at
+// abc123456789".
+func (c *Change) statusText() string {
+	if c.ResolutionCommit == "" {
+		return c.Status
+	}
+	return c.Status + ", resolved at " + gitcmd.Short(c.ResolutionCommit)
+}
+
 // groupTitle is a group's suspect range in one line: "b596b64..74b8559
 // (2 commits between), 2025-11-10: 1 regression, 1 improvement,
 // confirmed".
@@ -170,17 +179,10 @@ func ChangesTable(w io.Writer, a *Analysis, s Since) error {
 		fmt.Fprintln(tw, "  series\tmetric\thardware\tchange\tinterval\tdirection\tseverity\tstatus\tenvironment")
 		for _, m := range g.Members {
 			c, sr := m.Change, m.Series
-			hw := sr.Key.Hardware
-			if sr.Key.Device != "" {
-				hw += " (" + sr.Key.Device + ")"
-			}
+			hw, status := sr.Key.HardwareName(), c.statusText()
 			env := c.EnvText()
 			if env == "" {
 				env = "-"
-			}
-			status := c.Status
-			if c.ResolutionCommit != "" {
-				status += ", resolved at " + gitcmd.Short(c.ResolutionCommit)
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t[%s, %s]\t%s\t%s\t%s\t%s\n", report.OneLine(sr.Name()), report.OneLine(sr.Key.Metric), report.OneLine(hw),
 				report.FormatChange(c.Magnitude), report.FormatChange(c.Low), report.FormatChange(c.High), c.Direction, c.Severity,
@@ -207,14 +209,7 @@ func ChangesMarkdown(w io.Writer, a *Analysis, s Since) error {
 		b.WriteString("|---|---|---|---:|---|---|---|---|---|\n")
 		for _, m := range g.Members {
 			c, sr := m.Change, m.Series
-			hw := sr.Key.Hardware
-			if sr.Key.Device != "" {
-				hw += " (" + sr.Key.Device + ")"
-			}
-			status := c.Status
-			if c.ResolutionCommit != "" {
-				status += ", resolved at " + gitcmd.Short(c.ResolutionCommit)
-			}
+			hw, status := sr.Key.HardwareName(), c.statusText()
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				report.EscapeMarkdown(sr.Name()), report.EscapeMarkdown(sr.Key.Metric), report.EscapeMarkdown(hw),
 				report.EscapeMarkdown(report.FormatChange(c.Magnitude)),

@@ -104,10 +104,7 @@ func medianOf(values []float64) float64 {
 // seriesLabel is a series' one-line title: name, metric, hardware,
 // device and runner, sanitised.
 func seriesLabel(s *Series) string {
-	l := s.Name() + " " + s.Key.Metric + " on " + s.Key.Hardware
-	if s.Key.Device != "" {
-		l += " (" + s.Key.Device + ")"
-	}
+	l := s.Name() + " " + s.Key.Metric + " on " + s.Key.HardwareName()
 	if s.Key.Runner != "" {
 		l += " @" + s.Key.Runner
 	}

@@ -49,20 +49,10 @@ func keyName(k results.SeriesKey) string {
 
 // keyLabel is keyName with metric and hardware, for lists.
 func keyLabel(k results.SeriesKey) string {
-	s := keyName(k) + " " + k.Metric + " on " + k.Hardware
-	if k.Device != "" {
-		s += " (" + k.Device + ")"
-	}
-	return s
+	return keyName(k) + " " + k.Metric + " on " + k.HardwareName()
 }
 
-func hardwareName(r comparison.Row) string {
-	h := r.Key.Hardware
-	if r.Key.Device != "" {
-		h += " (" + r.Key.Device + ")"
-	}
-	return h
-}
+func hardwareName(r comparison.Row) string { return r.Key.HardwareName() }
 
 func interval(r comparison.Row) string {
 	if math.IsNaN(r.Low) || math.IsNaN(r.High) {

@@ -162,14 +162,20 @@ func (k SeriesKey) String() string {
 	if k.Params != "" {
 		b.WriteString(" [" + k.Params + "]")
 	}
-	b.WriteString(" " + k.Metric + " on " + k.Hardware)
-	if k.Device != "" {
-		b.WriteString(" (" + k.Device + ")")
-	}
+	b.WriteString(" " + k.Metric + " on " + k.HardwareName())
 	if k.Runner != "" {
 		b.WriteString(" @" + k.Runner)
 	}
 	return b.String()
+}
+
+// HardwareName is the key's hardware type with its device, for display:
+// "cuda (H100)", or "cpu" when no device is named.
+func (k SeriesKey) HardwareName() string {
+	if k.Device == "" {
+		return k.Hardware
+	}
+	return k.Hardware + " (" + k.Device + ")"
 }
 
 // Key returns the series key of metric m of r, on the given runner.
