@@ -5,12 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/history"
-	"github.com/benchgate/benchgate/internal/store"
 )
 
 // historyFlags are the flags history and changes share: the database, the
@@ -46,33 +44,20 @@ func (h historyFlags) analyse(ctx context.Context, e *env) (*history.Analysis, e
 			return nil, fmt.Errorf("--suite: %w", err)
 		}
 	}
-	path := dbPath(e, *h.db)
-	open := store.Open
-	if _, err := os.Stat(path); *h.dryRun || err != nil {
-		open = store.OpenReadOnly // and a missing file is an error, not created
+	a, stats, err := history.AnalyzeFile(ctx, dbPath(e, *h.db), o, *h.dryRun, time.Now())
+	if a != nil {
+		how := "--branch"
+		if a.Defaulted {
+			how = "the data's main branch; --branch to choose another"
+		}
+		fmt.Fprintf(e.stderr, "ref: %s (%s)\n", history.RefName(a.Ref), how)
 	}
-	st, err := open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
-	a, err := history.Analyze(ctx, st, o)
-	if err != nil {
-		return nil, err
+	if !*h.dryRun {
+		fmt.Fprintln(e.stderr, history.SaveText(stats))
 	}
-	how := "--branch"
-	if a.Defaulted {
-		how = "the data's main branch; --branch to choose another"
-	}
-	fmt.Fprintf(e.stderr, "ref: %s (%s)\n", history.RefName(a.Ref), how)
-	if *h.dryRun {
-		return a, nil
-	}
-	stats, err := history.Save(ctx, st, a, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintln(e.stderr, history.SaveText(stats))
 	return a, nil
 }
 

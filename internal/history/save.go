@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/results"
@@ -68,4 +69,26 @@ func Save(ctx context.Context, st *store.DB, a *Analysis, now time.Time) (store.
 // deleted, 120 unchanged".
 func SaveText(s store.SaveStats) string {
 	return fmt.Sprintf("saved: %d new, %d updated, %d deleted, %d unchanged", s.Inserted, s.Updated, s.Deleted, s.Unchanged)
+}
+
+// AnalyzeFile opens the database at path, analyses its history and, unless
+// dryRun, saves the detections (Save). With dryRun, or when path does not
+// exist, the database is opened read-only: it is never created, and a
+// missing one is an error.
+func AnalyzeFile(ctx context.Context, path string, o Options, dryRun bool, now time.Time) (*Analysis, store.SaveStats, error) {
+	open := store.Open
+	if _, err := os.Stat(path); dryRun || err != nil {
+		open = store.OpenReadOnly
+	}
+	st, err := open(ctx, path)
+	if err != nil {
+		return nil, store.SaveStats{}, err
+	}
+	defer st.Close()
+	a, err := Analyze(ctx, st, o)
+	if err != nil || dryRun {
+		return a, store.SaveStats{}, err
+	}
+	stats, err := Save(ctx, st, a, now)
+	return a, stats, err
 }
