@@ -94,7 +94,7 @@ func bareRepo(t *testing.T) string {
 }
 
 // sync runs `benchgate-bot sync` against the fake and returns its stdout.
-func sync1(t *testing.T, api *forgetest.Server, remote string, extra ...string) string {
+func sync1(t testing.TB, api *forgetest.Server, remote string, extra ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	args := append([]string{"sync", "--repo", repo, "--remote", remote, "--api-url", api.URL}, extra...)
