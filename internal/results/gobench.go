@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchunit"
 )
 
 // Note: Go benchmark text is parsed by golang.org/x/perf/benchfmt, the
@@ -122,24 +123,30 @@ func goBenchResult(rec *benchfmt.Result) (Result, error) {
 		Metrics:  make([]Metric, 0, len(rec.Values)),
 	}
 	for _, v := range rec.Values {
+		tidied, written, value := v.Unit, v.Unit, v.Value
+		if v.OrigUnit != "" {
+			written, value = v.OrigUnit, v.OrigValue
+		} else {
+			// Note: benchfmt tidies a unit only when that changes the
+			// value, so "0 ns/op" stays ns/op while "1 ns/op" becomes
+			// sec/op: tidy the unit of such a value here, or a series
+			// with zeros splits in two (0 × 1e-9 is still 0).
+			_, tidied = benchunit.Tidy(v.Value, v.Unit)
+		}
 		bad := ""
 		switch {
 		case math.IsNaN(v.Value) || math.IsInf(v.Value, 0):
 			bad = "is not finite"
 		case v.Value < 0:
 			bad = "is negative"
-		case res.Metric(v.Unit) != nil:
+		case res.Metric(tidied) != nil:
 			bad = "repeats the unit"
 		}
 		if bad != "" {
-			val, unit := v.Value, v.Unit
-			if v.OrigUnit != "" {
-				val, unit = v.OrigValue, v.OrigUnit // as written
-			}
-			return Result{}, &DataError{File: file, Line: line, Key: v.Unit,
-				Err: fmt.Errorf("benchmark %s: value %g %s %s; line skipped", res.Name, val, unit, bad)}
+			return Result{}, &DataError{File: file, Line: line, Key: tidied,
+				Err: fmt.Errorf("benchmark %s: value %g %s %s; line skipped", res.Name, value, written, bad)}
 		}
-		res.Metrics = append(res.Metrics, Metric{Name: v.Unit, Unit: v.Unit, Samples: []float64{v.Value + 0}})
+		res.Metrics = append(res.Metrics, Metric{Name: tidied, Unit: tidied, Samples: []float64{v.Value + 0}})
 	}
 	return res, nil
 }

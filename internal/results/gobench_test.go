@@ -232,6 +232,24 @@ func TestReadGoBench(t *testing.T) {
 			records: 1, parsed: 1,
 		},
 		{
+			// Issue 15, item 10: benchfmt keeps "0 ns/op" as ns/op.
+			name: "a zero value gets the tidied unit of its series",
+			in: "BenchmarkX-4 10 0 ns/op 0 MB/s 0 ns/frob\nBenchmarkX-4 10 1 ns/op 2 MB/s 3 ns/frob\n" +
+				"BenchmarkX-4 10 0 ns/op 0 MB/s 0 ns/frob\nUnit ns/op better=higher\n",
+			want: "BenchmarkX [procs=4] cpu: sec/op bigger 0 1e-09 0\n" +
+				"BenchmarkX [procs=4] cpu: B/s bigger 0 2000000 0\n" +
+				"BenchmarkX [procs=4] cpu: sec/frob smaller 0 3e-09 0\n",
+			records: 3, parsed: 3,
+		},
+		{
+			name:     "a zero value repeating a tidied unit is a warning",
+			in:       "BenchmarkX 10 1 ns/op 0 sec/op\nBenchmarkX 10 2 ns/op\n",
+			want:     "BenchmarkX [] cpu: sec/op smaller 2e-09\n",
+			records:  2,
+			parsed:   1,
+			warnings: []string{"in.txt:1: sec/op: benchmark BenchmarkX: value 0 sec/op repeats the unit"},
+		},
+		{
 			name: "unit metadata before and after results",
 			in: "Unit widgets better=higher\nUnit B/op assume=exact\nBenchmarkX 10 3 widgets 16 B/op 1 allocs/op 2 ns/op\n" +
 				"Unit allocs/op assume=nothing\nUnit ns/op better=higher\n",
