@@ -16,14 +16,17 @@ var secretNames = []string{
 	"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
 	"ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL",
 	"GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY",
+	"GITHUB_PAT", "GH_PAT", "MYSQL_PWD",
 }
 
 // secretPrefixes and secretSuffixes match variables removed by pattern: every
 // action input (INPUT_*, which holds the token input), and names that by
-// convention hold credentials.
+// convention hold credentials. PASSWORD and PASSWD match without an
+// underscore too (PGPASSWORD); _PWD needs one, so that PWD and OLDPWD, the
+// working directories, pass.
 var (
 	secretPrefixes = []string{"INPUT_"}
-	secretSuffixes = []string{"_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_KEY", "_CREDENTIALS"}
+	secretSuffixes = []string{"_TOKEN", "_SECRET", "PASSWORD", "PASSWD", "_PWD", "_KEY", "_APIKEY", "_PAT", "_CREDENTIALS"}
 )
 
 // ScrubEnv returns env ("NAME=value" entries) without the variables that may
@@ -37,17 +40,24 @@ var (
 //     (workflow command files: benchmark code must not set later steps'
 //     environment or outputs);
 //   - every INPUT_* variable (action inputs, among them INPUT_GITHUB-TOKEN);
-//   - every name ending in _TOKEN, _SECRET, _PASSWORD, _PASSWD, _KEY or
-//     _CREDENTIALS (AWS_SECRET_ACCESS_KEY, HF_TOKEN, NPM_TOKEN, …);
+//   - GITHUB_PAT, GH_PAT and MYSQL_PWD;
+//   - every name ending in _TOKEN, _SECRET, PASSWORD, PASSWD, _PWD, _KEY,
+//     _APIKEY, _PAT or _CREDENTIALS (AWS_SECRET_ACCESS_KEY, HF_TOKEN,
+//     PGPASSWORD, OPENAI_API_KEY, …);
+//   - every variable whose value holds a URL with a password
+//     (scheme://user:password@host: a DATABASE_URL, an https_proxy with
+//     credentials; see hasURLPassword);
 //   - malformed entries without "=".
 //
 // Note: this is a deny list; a secret under another name passes. The action
-// itself only ever holds its token in the variables above.
+// itself only ever holds its token in the variables above. A variable the
+// benchmark needs despite the list is set in the suite's env, which is added
+// after scrubbing.
 func ScrubEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
-		name, _, ok := strings.Cut(kv, "=")
-		if !ok || name == "" || isSecret(name) {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" || isSecret(name) || hasURLPassword(value) {
 			continue
 		}
 		out = append(out, kv)
@@ -72,6 +82,27 @@ func isSecret(name string) bool {
 		}
 	}
 	return false
+}
+
+// hasURLPassword reports whether s holds a URL whose user information has a
+// password: "://", then up to the next "/", "?", "#", space, ",", or ";"
+// an authority with "@" and a ":" before it ("postgres://u:pw@db",
+// "redis://:pw@cache"). A user name alone ("ssh://git@host") is no secret.
+func hasURLPassword(s string) bool {
+	for {
+		i := strings.Index(s, "://")
+		if i < 0 {
+			return false
+		}
+		s = s[i+3:]
+		authority := s
+		if j := strings.IndexAny(s, "/?# \t,;"); j >= 0 {
+			authority = s[:j]
+		}
+		if at := strings.LastIndexByte(authority, '@'); at >= 0 && strings.Contains(authority[:at], ":") {
+			return true
+		}
+	}
 }
 
 // withEnv returns base with the variables of extra set (replacing any entry

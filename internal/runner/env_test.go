@@ -34,6 +34,22 @@ func TestScrubEnv(t *testing.T) {
 			want: []string{"TOKENIZERS_PARALLELISM=false", "KEYBOARD=us", "SECRETARY=x"},
 		},
 		{
+			// Issue 15, item 9.
+			name: "database clients, API keys and personal access tokens",
+			env: []string{"PGPASSWORD=a", "MYSQL_PWD=b", "OPENAI_APIKEY=c", "SERVICE_API_KEY=d", "GITHUB_PAT=e", "GH_PAT=f",
+				"DOCKER_PASSWD=g", "PWD=/w", "OLDPWD=/", "PATH=/bin", "CLASSPATH=/j", "PGHOST=db"},
+			want: []string{"PWD=/w", "OLDPWD=/", "PATH=/bin", "CLASSPATH=/j", "PGHOST=db"},
+		},
+		{
+			name: "values holding a URL with a password",
+			env: []string{"DATABASE_URL=postgres://bench:hunter2@db:5432/bench", "REDIS=redis://:pw@cache", "HTTPS_PROXY=http://u:p@proxy:3128",
+				"LIST=a,https://x:y@h", "DSN=mysql://user:secret@tcp(db)/x?tls=true",
+				"LOCAL_DB=postgres://localhost/bench", "GIT_REMOTE=ssh://git@github.com/o/r", "MIRROR=https://proxy.golang.org",
+				"NOTE=see http://h/a:b@c", "TIME=10:30@home"},
+			want: []string{"LOCAL_DB=postgres://localhost/bench", "GIT_REMOTE=ssh://git@github.com/o/r", "MIRROR=https://proxy.golang.org",
+				"NOTE=see http://h/a:b@c", "TIME=10:30@home"},
+		},
+		{
 			name: "malformed entries",
 			env:  []string{"NOEQUALS", "=x", "A="},
 			want: []string{"A="},
