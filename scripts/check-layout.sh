@@ -5,8 +5,8 @@
 # product lives in internal/. Prints the figures; exits 1 on a miss.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# issue 10: history and changes commands
-max_lines=1800 max_func=60
+# issue 10: history and changes commands; issue 12: site and serve
+max_lines=1900 max_func=60
 lines=$(cat $(ls cmd/action/*.go | grep -v '_test.go$') | wc -l)
 echo "cmd/action: $lines non-test lines (limit $max_lines)"
 # A function runs from a line starting "func " to the next line that is

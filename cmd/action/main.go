@@ -68,6 +68,8 @@ func commands() []command {
 		{"history", "print series' main-branch history with change points marked", cmdHistory},
 		{"changes", "list the main branch's change points, grouped by suspect commit range", cmdChanges},
 		{"report", "write the timing report as html, markdown or json", cmdReport},
+		{"site", "write (and publish) the reports site: heatmaps, series charts, SQL", cmdSite},
+		{"serve", "serve the reports site of a local database (the interactive dashboard)", cmdServe},
 		{"hardware", "list hardware platforms and whether they are available", cmdHardware},
 		{"eval", "measure the gate's false alarms and power on synthetic data", cmdEval},
 		{"save", "merge the local runs into the data branch of a git remote", cmdSave},
