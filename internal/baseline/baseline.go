@@ -80,6 +80,12 @@ func Select(ctx context.Context, db *store.DB, o Options) (Choice, error) {
 	if head == "" {
 		head = "HEAD"
 	}
+	if err := gitcmd.CheckArg("base branch", o.Base); err != nil {
+		return Choice{}, fmt.Errorf("selecting a baseline: %w", err)
+	}
+	if err := gitcmd.CheckArg("head commit", head); err != nil {
+		return Choice{}, fmt.Errorf("selecting a baseline: %w", err)
+	}
 	mb, err := gitcmd.Cmd{Bin: o.Git, Dir: o.RepoDir}.Text(ctx, "merge-base", o.Base, head)
 	if err != nil {
 		return Choice{}, fmt.Errorf("finding the merge-base of %s and %s (a shallow clone needs fetch-depth: 0): %w", o.Base, head, err)

@@ -101,3 +101,27 @@ func TestSelect(t *testing.T) {
 		}
 	})
 }
+
+// TestSelectRefusesOptions: a base or head that git would read as an
+// option is refused, naming it, before git runs.
+func TestSelectRefusesOptions(t *testing.T) {
+	ctx := context.Background()
+	repo := t.TempDir()
+	git(t, repo, "init", "--quiet", "-b", "main")
+	commit(t, repo, "m1")
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "db.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, o := range []Options{{RepoDir: repo, Base: "--all"}, {RepoDir: repo, Base: "main", Head: "--is-ancestor"}} {
+		bad := o.Base
+		if o.Head != "" {
+			bad = o.Head
+		}
+		_, err := Select(ctx, db, o)
+		if err == nil || !strings.Contains(err.Error(), `"`+bad+`" starts with '-'`) {
+			t.Errorf("Select(base %q, head %q): got %v; want an error quoting %q", o.Base, o.Head, err, bad)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 )
 
@@ -55,6 +56,26 @@ type Cmd struct {
 	Env []string
 }
 
+// protocolPolicy is the transport policy of every git benchgate runs,
+// whatever the user's or system's config says: local paths (file), git,
+// http(s) and ssh remotes only. The others — remote helpers, and ext:: and
+// fd:: above all, which run a command or talk to file descriptors — are
+// refused.
+//
+// Note: a remote is user input (--remote, --baseline, a repository's
+// origin); ext::sh -c … is a command, not a remote. A config's
+// protocol.<name>.allow wins over protocol.allow, so ext and fd are named.
+var protocolPolicy = []string{
+	"-c", "protocol.allow=never",
+	"-c", "protocol.ext.allow=never",
+	"-c", "protocol.fd.allow=never",
+	"-c", "protocol.file.allow=always",
+	"-c", "protocol.git.allow=always",
+	"-c", "protocol.http.allow=always",
+	"-c", "protocol.https.allow=always",
+	"-c", "protocol.ssh.allow=always",
+}
+
 // In returns the Cmd of the working tree dir.
 func In(dir string) Cmd { return Cmd{Dir: dir} }
 
@@ -65,7 +86,7 @@ func (c Cmd) Exec(ctx context.Context, stdin io.Reader, stdout io.Writer, args .
 	if bin == "" {
 		bin = "git"
 	}
-	var pre []string
+	pre := append([]string(nil), protocolPolicy...)
 	if c.Dir != "" {
 		pre = append(pre, "-C", c.Dir)
 	}
@@ -97,8 +118,12 @@ func (c Cmd) Text(ctx context.Context, args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
-// HasCommit reports whether rev names a commit in c's repository.
+// HasCommit reports whether rev names a commit in c's repository; a rev
+// that git would read as an option (CheckArg) names none.
 func (c Cmd) HasCommit(ctx context.Context, rev string) bool {
+	if CheckArg("revision", rev) != nil {
+		return false
+	}
 	_, err := c.Text(ctx, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
 	return err == nil
 }
@@ -110,6 +135,8 @@ type Error struct {
 	Err    error
 }
 
+// Error names the git command and quotes its stderr, with any credentials
+// in a URL there redacted (Redact).
 func (e *Error) Error() string {
 	cmd := "git"
 	if len(e.Args) > 0 {
@@ -118,7 +145,7 @@ func (e *Error) Error() string {
 	if e.Stderr == "" {
 		return fmt.Sprintf("%s: %v", cmd, e.Err)
 	}
-	return fmt.Sprintf("%s: %v: %s", cmd, e.Err, e.Stderr)
+	return fmt.Sprintf("%s: %v: %s", cmd, e.Err, Redact(e.Stderr))
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -141,6 +168,31 @@ func AuthEnv(remote, token string) []string {
 	}
 }
 
+// CheckArg returns an error when s, the value the user gave as what (a
+// remote, a branch, a revision), starts with "-": git would read it as an
+// option — "--upload-pack=CMD" runs CMD — wherever it is not preceded by
+// "--", and revisions cannot be.
+func CheckArg(what, s string) error {
+	if strings.HasPrefix(s, "-") {
+		return fmt.Errorf("%s %q starts with '-', which git would read as an option: refused (a path that starts with '-' can be written ./%s)",
+			what, Redact(s), Redact(s))
+	}
+	return nil
+}
+
+// userinfo matches the user (and password or token) of every URL in a
+// text: what Redact replaces.
+var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s'"]+@`)
+
+// Redact returns s — a remote URL, or a message quoting URLs — with the
+// user information of every URL replaced by "***", so that a token in a
+// remote (https://x-access-token:TOKEN@github.com/o/r) is never printed:
+// "https://***@github.com/o/r". Paths and scp-like ssh remotes
+// (git@github.com:o/r), which hold no secret, are unchanged.
+func Redact(s string) string {
+	return userinfo.ReplaceAllString(s, "${1}***@")
+}
+
 // RemoteURL returns the URL of the git remote named s in the repository at
 // dir (e.g. "origin"), or s itself when it names none there: a URL or a
 // path is passed through, so that --remote takes all three.
@@ -148,7 +200,7 @@ func RemoteURL(ctx context.Context, dir, s string) string {
 	if s == "" || strings.ContainsAny(s, `/\:`) {
 		return s
 	}
-	if url, err := In(dir).Text(ctx, "remote", "get-url", s); err == nil && url != "" {
+	if url, err := In(dir).Text(ctx, "remote", "get-url", "--", s); err == nil && url != "" {
 		return url
 	}
 	return s

@@ -64,3 +64,65 @@ func TestCmd(t *testing.T) {
 		}
 	}
 }
+
+func TestRedact(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://x-access-token:ghs_s3cret@github.com/o/r.git", "https://***@github.com/o/r.git"},
+		{"https://user:p@ss@github.com/o/r", "https://***@github.com/o/r"},
+		{"http://tok@127.0.0.1:8080/r.git", "http://***@127.0.0.1:8080/r.git"},
+		{"fatal: unable to access 'https://a:b@host/r/': failed", "fatal: unable to access 'https://***@host/r/': failed"},
+		{"ssh://git@github.com/o/r", "ssh://***@github.com/o/r"},
+		{"https://github.com/o/r.git", "https://github.com/o/r.git"},
+		{"git@github.com:o/r.git", "git@github.com:o/r.git"},
+		{"/tmp/remote.git", "/tmp/remote.git"},
+		{"https://github.com/o/r see me@example.com", "https://github.com/o/r see me@example.com"},
+	} {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCheckArg(t *testing.T) {
+	for _, ok := range []string{"origin", "/tmp/r.git", "./-odd", "https://github.com/o/r", "main"} {
+		if err := CheckArg("remote", ok); err != nil {
+			t.Errorf("CheckArg(%q): %v; want nil", ok, err)
+		}
+	}
+	err := CheckArg("remote", "--upload-pack=touch /tmp/pwned;")
+	if err == nil || !strings.Contains(err.Error(), `remote "--upload-pack=touch /tmp/pwned;"`) {
+		t.Errorf("CheckArg(--upload-pack=…): got %v; want an error quoting the remote", err)
+	}
+}
+
+// TestProtocolPolicy runs git with a config that allows the ext transport
+// (as a user's or an attacker's config could): benchgate's git still
+// refuses it, and the command in the URL never runs. A local path works.
+func TestProtocolPolicy(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	pwned := filepath.Join(dir, "pwned")
+	g := Cmd{Dir: dir, Env: []string{"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=protocol.ext.allow", "GIT_CONFIG_VALUE_0=always"}}
+	if _, err := g.Text(ctx, "init", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := g.Text(ctx, "ls-remote", "ext::sh -c touch% "+pwned)
+	if err == nil || !strings.Contains(err.Error(), "transport 'ext' not allowed") {
+		t.Errorf("ls-remote ext::: got %v; want transport 'ext' not allowed", err)
+	}
+	if _, serr := os.Stat(pwned); serr == nil {
+		t.Errorf("%s exists: the ext:: command ran", pwned)
+	}
+	if _, err := g.Text(ctx, "ls-remote", dir); err != nil {
+		t.Errorf("ls-remote of a local path: %v", err)
+	}
+}
+
+// TestErrorRedacts checks that a failed git command's error never shows
+// the token of a remote URL that git quotes.
+func TestErrorRedacts(t *testing.T) {
+	err := &Error{Args: []string{"fetch"}, Stderr: "fatal: unable to access 'https://x-access-token:ghs_s3cret@127.0.0.1:1/o/r.git/': refused", Err: errors.New("exit status 128")}
+	if strings.Contains(err.Error(), "ghs_s3cret") {
+		t.Errorf("error shows the token: %v", err)
+	}
+}
