@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	gitcmd "github.com/benchgate/benchgate/internal/git"
 )
 
 // DefaultBranch is the data branch's default name.
@@ -74,6 +76,10 @@ func (b *Branch) name() string {
 	return b.Name
 }
 
+// remote is the remote as messages show it: credentials in its URL
+// redacted.
+func (b *Branch) remote() string { return gitcmd.Redact(b.Remote) }
+
 func (b *Branch) log() *slog.Logger {
 	if b.Log == nil {
 		return slog.New(slog.DiscardHandler)
@@ -89,7 +95,12 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 }
 
 // scratch makes a temporary directory holding a scratch bare repository.
+// It refuses first a remote that git would read as an option: every
+// operation of b starts here.
 func (b *Branch) scratch(ctx context.Context) (*git, string, error) {
+	if err := gitcmd.CheckArg("remote", b.Remote); err != nil {
+		return nil, "", fmt.Errorf("data branch %s: %w", b.name(), err)
+	}
 	dir, err := os.MkdirTemp("", "benchgate-databranch-")
 	if err != nil {
 		return nil, "", err
@@ -107,6 +118,9 @@ type FetchResult struct {
 	Commit   string // the branch's tip
 	Runs     int    // run attempts in the fetched database
 	RunFiles int    // run files not compacted yet, merged into it
+	// Skipped are the run files left out, by their path on the branch: those
+	// that inflate to more than MaxRunFileSize (each also logged).
+	Skipped []string
 }
 
 // Fetch writes the branch's data — the compacted database with the run
@@ -125,14 +139,14 @@ func (b *Branch) Fetch(ctx context.Context, path string) (FetchResult, error) {
 		return FetchResult{}, err
 	}
 	if s.tip == "" {
-		return FetchResult{}, fmt.Errorf("fetching %s of %s: %w", b.name(), b.Remote, ErrNoBranch)
+		return FetchResult{}, fmt.Errorf("fetching %s of %s: %w", b.name(), b.remote(), ErrNoBranch)
 	}
 	tmp := filepath.Join(dir, "fetched.duckdb")
 	db, err := b.openDB(ctx, g, s, tmp)
 	if err != nil {
 		return FetchResult{}, err
 	}
-	n, err := b.ingestRunFiles(ctx, g, s, db)
+	n, skipped, err := b.ingestRunFilesSkipping(ctx, g, s, db)
 	if err != nil {
 		db.Close()
 		return FetchResult{}, err
@@ -147,7 +161,7 @@ func (b *Branch) Fetch(ctx context.Context, path string) (FetchResult, error) {
 	if err := moveFile(tmp, path); err != nil {
 		return FetchResult{}, fmt.Errorf("writing fetched database to %s: %w", path, err)
 	}
-	return FetchResult{Commit: s.tip, Runs: len(runs), RunFiles: n}, nil
+	return FetchResult{Commit: s.tip, Runs: len(runs), RunFiles: n, Skipped: skipped}, nil
 }
 
 // moveFile renames src to dst, copying across file systems; dst is

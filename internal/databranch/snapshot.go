@@ -38,18 +38,18 @@ type runKey struct {
 // fetch brings the branch's tip into the scratch repository: shallow, that
 // one ref, no tags, no checkout.
 func (b *Branch) fetch(ctx context.Context, g *git) (snapshot, error) {
-	_, err := g.run(ctx, nil, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1", b.Remote,
+	_, err := g.run(ctx, nil, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1", "--", b.Remote,
 		"+refs/heads/"+b.name()+":"+tipRef)
 	var ge *gitcmd.Error
 	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
 		return snapshot{runFiles: map[string]string{}}, nil
 	}
 	if err != nil {
-		return snapshot{}, fmt.Errorf("fetching branch %s of %s: %w", b.name(), b.Remote, err)
+		return snapshot{}, fmt.Errorf("fetching branch %s of %s: %w", b.name(), b.remote(), err)
 	}
 	tip, err := g.text(ctx, "rev-parse", "--verify", tipRef+"^{commit}")
 	if err != nil {
-		return snapshot{}, fmt.Errorf("fetching branch %s of %s: %w", b.name(), b.Remote, err)
+		return snapshot{}, fmt.Errorf("fetching branch %s of %s: %w", b.name(), b.remote(), err)
 	}
 	tree, err := g.text(ctx, "ls-tree", "-r", "--full-tree", tip)
 	if err != nil {
@@ -119,27 +119,44 @@ func (b *Branch) openDB(ctx context.Context, g *git, s snapshot, path string) (*
 }
 
 // ingestRunFiles stores every run file of the snapshot in db (idempotent)
-// and returns how many it added.
+// and returns how many it added. A run file over MaxRunFileSize inflated
+// is left out with a warning naming it, and the others are read: a run
+// that size is no benchmark run, and no file may make the branch's other
+// runs unreadable. Any other run file that does not parse is refused (a
+// *RefusedError).
 func (b *Branch) ingestRunFiles(ctx context.Context, g *git, s snapshot, db *store.DB) (int, error) {
+	n, _, err := b.ingestRunFilesSkipping(ctx, g, s, db)
+	return n, err
+}
+
+// ingestRunFilesSkipping is ingestRunFiles that also returns the paths of
+// the run files left out.
+func (b *Branch) ingestRunFilesSkipping(ctx context.Context, g *git, s snapshot, db *store.DB) (int, []string, error) {
 	added := 0
+	var skipped []string
 	for _, p := range s.sortedRunFiles() {
 		data, err := g.run(ctx, nil, "cat-file", "blob", s.runFiles[p])
 		if err != nil {
-			return added, fmt.Errorf("reading %s from branch %s: %w", p, b.name(), err)
+			return added, skipped, fmt.Errorf("reading %s from branch %s: %w", p, b.name(), err)
 		}
 		f, err := decodeRunFile(p, data)
+		if errors.Is(err, ErrRunFileTooLarge) {
+			b.log().Warn("data branch: run file left out", "branch", b.name(), "commit", gitcmd.Short(s.tip), "file", p, "error", err)
+			skipped = append(skipped, p)
+			continue
+		}
 		if err != nil {
-			return added, &RefusedError{Branch: b.name(), Commit: s.tip, Err: err}
+			return added, skipped, &RefusedError{Branch: b.name(), Commit: s.tip, Err: err}
 		}
 		st, err := db.Ingest(ctx, f.Run, f.Results)
 		if err != nil {
-			return added, &RefusedError{Branch: b.name(), Commit: s.tip, Err: fmt.Errorf("run file %s: %w", p, err)}
+			return added, skipped, &RefusedError{Branch: b.name(), Commit: s.tip, Err: fmt.Errorf("run file %s: %w", p, err)}
 		}
 		if st.Inserted {
 			added++
 		}
 	}
-	return added, nil
+	return added, skipped, nil
 }
 
 // RefusedError is returned when the branch holds data this benchgate will
