@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -61,7 +62,8 @@ func (r *run) resume(j config.Job, rep int, sr StatusRun) (Outcome, bool) {
 	if sr.Output == "" {
 		return Outcome{}, false
 	}
-	data, err := os.ReadFile(sr.Output)
+	// The output directory may be another run's: read from the file's own.
+	data, err := readOutput(context.Background(), filepath.Dir(sr.Output), sr.Output)
 	if err != nil {
 		r.log.Warn("cannot resume run; running it again", "job", j.Name, "repetition", rep, "error", err)
 		return Outcome{}, false

@@ -366,13 +366,21 @@ func (r *run) attempt(ctx context.Context, j config.Job, stem string, rep int) O
 	if j.UsesOutput() {
 		source = output
 		out.Output = output
+		// The file is read under what is left of the benchmark's deadline.
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if b.Timeout > 0 {
+			rctx, cancel = context.WithTimeout(ctx, max(b.Timeout-res.Elapsed, 0))
+		}
 		var err error
-		data, err = os.ReadFile(output)
+		data, err = readOutput(rctx, r.dir, output)
+		cancel()
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return fail(results.ErrResultProcessing, 0, res.Elapsed, fmt.Sprintf("benchmark exited with status 0 but wrote no output file %s", output))
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+			return fail(results.ErrTimeout, -1, res.Elapsed, fmt.Sprintf("benchmark timed out after %s seconds reading its output file: %v", strconv.FormatFloat(b.Timeout.Seconds(), 'f', -1, 64), err))
 		case err != nil:
-			return fail(results.ErrUnexpected, 0, res.Elapsed, fmt.Sprintf("reading output file: %v", err))
+			return fail(results.Classify(err), 0, res.Elapsed, fmt.Sprintf("output file: %v", err))
 		}
 	} else if res.StdoutTruncated {
 		return fail(results.ErrResultProcessing, 0, res.Elapsed, fmt.Sprintf("stdout is larger than the %d-byte cap and was truncated; write the result to {output} instead", r.maxOutput()))
