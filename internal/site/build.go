@@ -65,8 +65,8 @@ type Stats struct {
 }
 
 // chunkPoints is the number of main-branch points of a series file, and
-// of each older chunk.
-const chunkPoints = 1000
+// of each older chunk (a variable for tests).
+var chunkPoints = 1000
 
 // maxChanges is the number of recent change points in the manifest.
 const maxChanges = 200
@@ -89,6 +89,9 @@ func Build(ctx context.Context, st *store.DB, o Options) (Stats, error) {
 		return Stats{}, err
 	}
 	w.files, w.bytes = files, bytes
+	if err := w.file(".nojekyll", nil); err != nil { // GitHub Pages: serve the files as they are
+		return Stats{}, err
+	}
 	b := &builder{st: st, o: o, w: w, ids: map[results.SeriesKey]*seriesFile{}, commitAt: map[string]int{}}
 	if err := b.load(ctx); err != nil {
 		return Stats{}, err
@@ -212,7 +215,6 @@ type builder struct {
 	status   map[results.SeriesKey]entry
 	commits  []commitInfo
 	commitAt map[string]int
-	m        manifest
 }
 
 // load analyses the main branch and reads the other branches.

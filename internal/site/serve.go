@@ -82,7 +82,11 @@ func (s *Server) current(ctx context.Context) (string, error) {
 	out := filepath.Join(dir, "site")
 	if err := s.build(ctx, out); err != nil {
 		os.RemoveAll(dir)
-		return s.dir, err
+		if s.dir != "" { // e.g. a writer holds the database: keep serving the last build
+			s.Log.Warn("serve: the database changed but could not be read; serving the previous build", "err", err)
+			return s.dir, nil
+		}
+		return "", err
 	}
 	if s.dir != "" {
 		os.RemoveAll(filepath.Dir(s.dir))
