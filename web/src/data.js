@@ -1,0 +1,37 @@
+// Data loading: every path is relative to the page, so the site works under any base path.
+const cache = new Map();
+
+export function fetchJSON(path) {
+  if (cache.has(path)) return cache.get(path);
+  const p = fetch(new URL(path, document.baseURI), { credentials: 'same-origin' }).then((r) => {
+    if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+    return r.json();
+  });
+  p.catch(() => cache.delete(path));
+  cache.set(path, p);
+  return p;
+}
+
+export const loadManifest = () => fetchJSON('data/manifest.json');
+
+let seriesIndex = null;
+// loadSeries loads data/series.json once and precomputes what the filters need.
+export function loadSeries() {
+  if (!seriesIndex) {
+    seriesIndex = fetchJSON('data/series.json').then((doc) => {
+      const list = Array.isArray(doc.series) ? doc.series : [];
+      const hay = new Array(list.length);
+      const last = new Float64Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i];
+        hay[i] = (s.benchmark + ' ' + (s.params || '') + ' ' + s.hardware + ' ' + (s.runner || '') + ' ' + s.metric + ' ' + s.id).toLowerCase();
+        last[i] = Date.parse(s.lastTime) || 0;
+      }
+      return { list, hay, last };
+    });
+    seriesIndex.catch(() => { seriesIndex = null; });
+  }
+  return seriesIndex;
+}
+
+export const loadSerie = (id) => fetchJSON('data/s/' + encodeURIComponent(id) + '.json');
