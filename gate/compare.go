@@ -220,12 +220,12 @@ func compare(base, head []float64, better Direction, exact, paired bool, p Polic
 func (c *Comparison) compareUnpaired(b, h []float64, positive bool, p Policy) {
 	c.P, c.PBetter = oneSidedU(b, h, c.Better)
 	c.Q = c.P
-	iv, warning := changeInterval(b, h, c.BaseMedian, p.Confidence)
+	ivs, warning := changeIntervals(b, h, c.BaseMedian, p.Confidence, 1-2*p.Alpha)
+	iv, one := ivs[0], ivs[1]
 	c.Shift, c.Low, c.High = iv.estimate, iv.low, iv.high
 	if warning != "" {
 		c.Warnings = append(c.Warnings, warning)
 	}
-	one, _ := changeInterval(b, h, c.BaseMedian, 1-2*p.Alpha)
 	c.Bound = one.low
 	if c.Better == BiggerIsBetter {
 		c.Bound = -one.high
@@ -258,9 +258,9 @@ func (c *Comparison) comparePaired(base, head []float64, p Policy) {
 		c.P, c.PBetter = below, above
 	}
 	c.Q = c.P
-	iv := walshInterval(d, p.Confidence)
+	ivs := walshIntervals(d, p.Confidence, 1-2*p.Alpha)
+	iv, one := ivs[0], ivs[1]
 	c.Shift, c.Low, c.High = math.Expm1(iv.estimate), math.Expm1(iv.low), math.Expm1(iv.high)
-	one := walshInterval(d, 1-2*p.Alpha)
 	c.Bound = math.Expm1(one.low)
 	if c.Better == BiggerIsBetter {
 		c.Bound = -math.Expm1(one.high)
@@ -384,26 +384,32 @@ func checkSide(side string, values []float64) []string {
 	return problems
 }
 
-// changeInterval returns the Hodges–Lehmann estimate and Moses interval of
-// the change from sorted base to sorted head, as ratio − 1. It works on log
-// values; when a sample holds a zero, where the log is undefined, it works on
-// raw differences divided by the base median instead and says so.
-func changeInterval(base, head []float64, baseMedian, confidence float64) (shiftInterval, string) {
+// changeIntervals returns the Hodges–Lehmann estimate and Moses interval of
+// the change from sorted base to sorted head, as ratio − 1, at each given
+// confidence. It works on log values; when a sample holds a zero, where the
+// log is undefined, it works on raw differences divided by the base median
+// instead and says so.
+func changeIntervals(base, head []float64, baseMedian float64, confidences ...float64) ([]shiftInterval, string) {
 	if base[0] > 0 && head[0] > 0 {
-		iv := mosesInterval(logs(base), logs(head), confidence)
-		return shiftInterval{
-			estimate: math.Expm1(iv.estimate),
-			low:      math.Expm1(iv.low),
-			high:     math.Expm1(iv.high),
-		}, ""
+		ivs := mosesIntervals(logs(base), logs(head), confidences...)
+		for i, iv := range ivs {
+			ivs[i] = shiftInterval{
+				estimate: math.Expm1(iv.estimate),
+				low:      math.Expm1(iv.low),
+				high:     math.Expm1(iv.high),
+			}
+		}
+		return ivs, ""
 	}
-	iv := mosesInterval(base, head, confidence)
-	return shiftInterval{
+	ivs := mosesIntervals(base, head, confidences...)
+	for i, iv := range ivs {
+		ivs[i] = shiftInterval{
 			estimate: relative(iv.estimate, baseMedian),
 			low:      relative(iv.low, baseMedian),
 			high:     relative(iv.high, baseMedian),
-		},
-		"samples contain zeros: the interval is of head − base divided by the base median, not of log ratios"
+		}
+	}
+	return ivs, "samples contain zeros: the interval is of head − base divided by the base median, not of log ratios"
 }
 
 // relative returns d/ref, taking 0/0 as 0.

@@ -1,9 +1,6 @@
 package gate
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // exactUPairs is the largest n1·n2 for which the interval uses the exact
 // null distribution of the Mann–Whitney U statistic. It admits 50 × 50, the
@@ -19,34 +16,47 @@ type shiftInterval struct {
 	low, high float64 // -Inf/+Inf when the samples are too small for the level
 }
 
-// mosesInterval returns the Hodges–Lehmann estimate and the Moses confidence
-// interval, at the given two-sided confidence, of the shift Δ such that
-// head − Δ is distributed as base. Both samples must be non-empty.
+// mosesIntervals returns the Hodges–Lehmann estimate and the Moses
+// confidence interval, at each given two-sided confidence, of the shift Δ
+// such that head − Δ is distributed as base. Both samples must be sorted and
+// non-empty.
 //
-// The n1·n2 differences head[j] − base[i] are sorted into D. Under the
+// Let D be the n1·n2 differences head[j] − base[i], sorted. Under the
 // shift model the number of differences below the true Δ follows the null
 // distribution of the Mann–Whitney U statistic, symmetric on 0…n1·n2. With
 // k the largest count such that P(U ≤ k) ≤ (1 − confidence)/2, the interval
 // is [D₍ₖ₊₁₎, D₍ₙ₁ₙ₂₋ₖ₎] (1-based order statistics), whose coverage is at
-// least the confidence. When no such k exists the bounds are infinite.
-func mosesInterval(base, head []float64, confidence float64) shiftInterval {
-	d := make([]float64, 0, len(base)*len(head))
-	for _, h := range head {
-		for _, b := range base {
-			d = append(d, h-b)
+// least the confidence. When no such k exists the bounds are infinite. The
+// order statistics are selected in the implicit matrix of differences
+// (sumMatrix), in O((n1 + n2) log(n1·n2)) time and O(n1 + n2) memory.
+func mosesIntervals(base, head []float64, confidences ...float64) []shiftInterval {
+	ks := make([]int, len(confidences))
+	for i, c := range confidences {
+		ks[i] = uCritical(len(base), len(head), (1-c)/2)
+	}
+	return orderIntervals(diffMatrix(base, head), ks)
+}
+
+// orderIntervals returns, for each k, the median of the elements S of s as
+// the estimate and [S₍ₖ₊₁₎, S₍ₙ₋ₖ₎] as the interval, or infinite bounds
+// when k < 0.
+func orderIntervals(s *sumMatrix, ks []int) []shiftInterval {
+	n := s.size()
+	var est float64
+	if n%2 == 0 {
+		a, b := s.kthPair(n/2 - 1)
+		est = (a + b) / 2
+	} else {
+		est = s.kth(n / 2)
+	}
+	out := make([]shiftInterval, len(ks))
+	for i, k := range ks {
+		out[i] = shiftInterval{estimate: est, low: math.Inf(-1), high: math.Inf(1)}
+		if k >= 0 {
+			out[i].low, out[i].high = s.kth(k), s.kth(n-1-k)
 		}
 	}
-	slices.Sort(d)
-	n := len(d)
-	est := d[n/2]
-	if n%2 == 0 {
-		est = (d[n/2-1] + d[n/2]) / 2
-	}
-	k := uCritical(len(base), len(head), (1-confidence)/2)
-	if k < 0 {
-		return shiftInterval{estimate: est, low: math.Inf(-1), high: math.Inf(1)}
-	}
-	return shiftInterval{estimate: est, low: d[k], high: d[n-1-k]}
+	return out
 }
 
 // uCritical returns the largest k with P(U ≤ k) ≤ tail under the null

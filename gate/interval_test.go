@@ -155,3 +155,164 @@ func TestIntervalCoverage(t *testing.T) {
 		t.Errorf("coverage = %.3f over %d trials; want ≥ 0.92 (nominal 0.95)", got, trials)
 	}
 }
+
+// mosesIntervalQuadratic is mosesIntervals as it was before issue 15: it
+// builds and sorts all n1·n2 differences. It is the reference the selection
+// must match exactly.
+func mosesIntervalQuadratic(base, head []float64, confidence float64) shiftInterval {
+	d := make([]float64, 0, len(base)*len(head))
+	for _, h := range head {
+		for _, b := range base {
+			d = append(d, h-b)
+		}
+	}
+	slices.Sort(d)
+	n := len(d)
+	est := d[n/2]
+	if n%2 == 0 {
+		est = (d[n/2-1] + d[n/2]) / 2
+	}
+	k := uCritical(len(base), len(head), (1-confidence)/2)
+	if k < 0 {
+		return shiftInterval{estimate: est, low: math.Inf(-1), high: math.Inf(1)}
+	}
+	return shiftInterval{estimate: est, low: d[k], high: d[n-1-k]}
+}
+
+// walshIntervalQuadratic is walshIntervals as it was before issue 15: it
+// builds and sorts all n(n+1)/2 Walsh averages.
+func walshIntervalQuadratic(d []float64, confidence float64) shiftInterval {
+	n := len(d)
+	w := make([]float64, 0, n*(n+1)/2)
+	for i := range d {
+		for j := i; j < n; j++ {
+			w = append(w, (d[i]+d[j])/2)
+		}
+	}
+	slices.Sort(w)
+	m := len(w)
+	est := w[m/2]
+	if m%2 == 0 {
+		est = (w[m/2-1] + w[m/2]) / 2
+	}
+	k := signedRankCritical(n, (1-confidence)/2)
+	if k < 0 {
+		return shiftInterval{estimate: est, low: math.Inf(-1), high: math.Inf(1)}
+	}
+	return shiftInterval{estimate: est, low: w[k], high: w[m-1-k]}
+}
+
+// draw returns n values of one of several shapes, with many ties for the
+// first ones: small integers (zeros included), timings rounded to a
+// coarse or fine grid, log values (negative ones included), continuous.
+func draw(rng *rand.Rand, shape, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		switch shape % 5 {
+		case 0:
+			out[i] = float64(rng.IntN(6))
+		case 1:
+			out[i] = math.Round(100 * math.Exp(0.05*rng.NormFloat64()))
+		case 2:
+			out[i] = math.Round(1000*math.Exp(0.05*rng.NormFloat64())) / 10
+		case 3:
+			out[i] = math.Log(math.Round(20 * math.Exp(0.3*rng.NormFloat64())))
+		default:
+			out[i] = rng.NormFloat64() * math.Exp(rng.NormFloat64())
+		}
+	}
+	return out
+}
+
+func sameInterval(a, b shiftInterval) bool {
+	return a.estimate == b.estimate && a.low == b.low && a.high == b.high
+}
+
+// TestIntervalsMatchQuadratic checks that selection in the implicit matrix
+// gives exactly the order statistics of the sorted differences and Walsh
+// averages (issue 15, item 1), on seeded draws with ties and sizes up to
+// 1,000 per side, at the two confidences Compare uses.
+func TestIntervalsMatchQuadratic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 1))
+	sizes := [][2]int{{1, 1}, {1, 7}, {5, 5}, {50, 50}, {50, 51}, {1, 1000}, {1000, 3}, {1000, 1000}, {999, 1000}}
+	for range 30 {
+		sizes = append(sizes, [2]int{1 + rng.IntN(1000), 1 + rng.IntN(1000)})
+	}
+	for i, sz := range sizes {
+		shape := i % 5
+		t.Run(fmt.Sprintf("%dx%d/shape%d", sz[0], sz[1], shape), func(t *testing.T) {
+			base, head := draw(rng, shape, sz[0]), draw(rng, shape, sz[1])
+			slices.Sort(base)
+			slices.Sort(head)
+			for _, conf := range []float64{0.95, 0.98} {
+				got, want := mosesIntervals(base, head, conf)[0], mosesIntervalQuadratic(base, head, conf)
+				if !sameInterval(got, want) {
+					t.Errorf("mosesIntervals(%v) = %+v; want %+v", conf, got, want)
+				}
+				got, want = walshIntervals(head, conf)[0], walshIntervalQuadratic(head, conf)
+				if !sameInterval(got, want) {
+					t.Errorf("walshIntervals(%v) = %+v; want %+v", conf, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestSumMatrixEveryRank selects every rank of small matrices along each
+// path of the selection: sorting at once, sampled pivots only (samples of
+// 1, where one pivot is drawn, and 64, where one or two bracket the answer),
+// bisection of the bit patterns only, and the three mixed; kthPair as well.
+func TestSumMatrixEveryRank(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 2))
+	paths := []struct {
+		name                       string
+		gather, pivotSteps, sample int
+	}{
+		{"sort", 1 << 30, 32, 4096},
+		{"one sampled pivot", 0, 1 << 30, 1},
+		{"sampled pivots", 0, 1 << 30, 64},
+		{"bisection", 0, 0, 4096},
+		{"mixed", 3, 2, 64},
+	}
+	for _, p := range paths {
+		for shape := range 5 {
+			t.Run(fmt.Sprintf("%s/shape%d", p.name, shape), func(t *testing.T) {
+				x, y := draw(rng, shape, 1+rng.IntN(40)), draw(rng, shape, 1+rng.IntN(40))
+				slices.Sort(x)
+				slices.Sort(y)
+				var want, wantSym []float64
+				for i, a := range x {
+					for _, b := range y {
+						want = append(want, a+b)
+					}
+					for _, b := range x[i:] {
+						wantSym = append(wantSym, (a+b)/2)
+					}
+				}
+				slices.Sort(want)
+				slices.Sort(wantSym)
+				for _, tt := range []struct {
+					what string
+					s    *sumMatrix
+					want []float64
+				}{
+					{"x + y", newSumMatrix(x, y, false), want},
+					{"the Walsh averages", newSumMatrix(x, nil, true), wantSym},
+				} {
+					tt.s.gather, tt.s.pivotSteps, tt.s.sample = p.gather, p.pivotSteps, p.sample
+					for k := range tt.want {
+						if got := tt.s.kth(k); got != tt.want[k] {
+							t.Fatalf("kth(%d) of %s = %v; want %v (x %v, y %v)", k, tt.what, got, tt.want[k], x, y)
+						}
+						if k+1 == len(tt.want) {
+							continue
+						}
+						if a, b := tt.s.kthPair(k); a != tt.want[k] || b != tt.want[k+1] {
+							t.Fatalf("kthPair(%d) of %s = %v, %v; want %v, %v (x %v, y %v)", k, tt.what, a, b, tt.want[k], tt.want[k+1], x, y)
+						}
+					}
+				}
+			})
+		}
+	}
+}

@@ -119,29 +119,18 @@ func signedRankCritical(n int, tail float64) int {
 	return k
 }
 
-// walshInterval returns the Hodges–Lehmann estimate of the centre of the
+// walshIntervals returns the Hodges–Lehmann estimate of the centre of the
 // differences d (the median of the n(n+1)/2 Walsh averages) and the
-// distribution-free interval at the given two-sided confidence, from the
-// signed-rank distribution: [W₍ₖ₊₁₎, W₍ₘ₋ₖ₎].
-func walshInterval(d []float64, confidence float64) shiftInterval {
-	n := len(d)
-	w := make([]float64, 0, n*(n+1)/2)
-	for i := range d {
-		for j := i; j < n; j++ {
-			w = append(w, (d[i]+d[j])/2)
-		}
+// distribution-free interval at each given two-sided confidence, from the
+// signed-rank distribution: [W₍ₖ₊₁₎, W₍ₘ₋ₖ₎]. The averages are selected
+// without being built (sumMatrix), in O(n log n) time and O(n) memory; d
+// is not modified.
+func walshIntervals(d []float64, confidences ...float64) []shiftInterval {
+	ks := make([]int, len(confidences))
+	for i, c := range confidences {
+		ks[i] = signedRankCritical(len(d), (1-c)/2)
 	}
-	slices.Sort(w)
-	m := len(w)
-	est := w[m/2]
-	if m%2 == 0 {
-		est = (w[m/2-1] + w[m/2]) / 2
-	}
-	k := signedRankCritical(n, (1-confidence)/2)
-	if k < 0 {
-		return shiftInterval{estimate: est, low: math.Inf(-1), high: math.Inf(1)}
-	}
-	return shiftInterval{estimate: est, low: w[k], high: w[m-1-k]}
+	return orderIntervals(newSumMatrix(sortedCopy(d), nil, true), ks)
 }
 
 // normalCDF is the standard normal distribution function.
