@@ -102,16 +102,18 @@ func (g *git) writeBlob(ctx context.Context, sha, path string) error {
 }
 
 // openDB writes the snapshot's compacted database to path (an empty
-// database when the branch has none) and opens it. A database the branch
-// holds that does not open — corrupt, not benchgate's, or of a newer schema
-// — is an error that says so; the branch is then never written.
+// database when the branch has none) and opens it as the untrusted data it
+// is (store.OpenUntrusted: external access off, views and macros refused).
+// A database the branch holds that does not open — corrupt, not
+// benchgate's, of a newer schema, holding SQL views or macros — is an error
+// that says so; the branch is then never written.
 func (b *Branch) openDB(ctx context.Context, g *git, s snapshot, path string) (*store.DB, error) {
 	if s.dbBlob != "" {
 		if err := g.writeBlob(ctx, s.dbBlob, path); err != nil {
 			return nil, fmt.Errorf("reading %s from branch %s: %w", DBFile, b.name(), err)
 		}
 	}
-	db, err := store.Open(ctx, path)
+	db, err := store.OpenUntrusted(ctx, path)
 	if err != nil {
 		return nil, &RefusedError{Branch: b.name(), Commit: s.tip, Err: err}
 	}

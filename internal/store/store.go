@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -69,23 +71,30 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 
 // open opens path with the given migrations; tests pass extra ones.
 func open(ctx context.Context, path string, readOnly bool, ms []migration) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("opening database: empty path")
+	return openAs(ctx, path, readOnly, false, ms)
+}
+
+// openAs is open, of a database that came from elsewhere when untrusted
+// (see OpenUntrusted).
+func openAs(ctx context.Context, path string, readOnly, untrusted bool, ms []migration) (*DB, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
 	}
-	// Note: duckdb-go reads options after '?' in the data source name.
-	if strings.ContainsRune(path, '?') {
-		return nil, fmt.Errorf("opening database %s: path must not contain '?'", path)
+	// Note: DuckDB never downloads an extension for benchgate: what it needs
+	// (parquet, json) is built in.
+	opts := url.Values{"autoinstall_known_extensions": {"false"}}
+	if untrusted {
+		opts.Set("autoload_known_extensions", "false")
 	}
-	dsn := path
 	if readOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("database not found at %s: %w", path, fs.ErrNotExist)
 		} else if err != nil {
 			return nil, fmt.Errorf("opening database %s: %w", path, err)
 		}
-		dsn += "?access_mode=read_only"
+		opts.Set("access_mode", "read_only")
 	}
-	sdb, err := sql.Open("duckdb", dsn)
+	sdb, err := sql.Open("duckdb", path+"?"+opts.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("opening database %s: %w", path, err)
 	}
@@ -94,9 +103,12 @@ func open(ctx context.Context, path string, readOnly bool, ms []migration) (*DB,
 		return nil, fmt.Errorf("opening database %s: %w", path, err)
 	}
 	db := &DB{sql: sdb, path: path, readOnly: readOnly}
-	if readOnly {
+	if untrusted {
+		err = checkUntrusted(ctx, db)
+	}
+	if err == nil && readOnly {
 		err = checkReadOnly(ctx, db, len(ms))
-	} else {
+	} else if err == nil {
 		err = migrate(ctx, sdb, path, ms)
 	}
 	if err != nil {
@@ -104,6 +116,29 @@ func open(ctx context.Context, path string, readOnly bool, ms []migration) (*DB,
 		return nil, err
 	}
 	return db, nil
+}
+
+// remotePath matches the start of a database path that DuckDB reads as an
+// extension's or a remote database ("md:name", "motherduck:", "sqlite:f",
+// "s3://b/f", "https://h/f") rather than a local file. A Windows drive
+// letter ("C:") is one letter.
+var remotePath = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+.-]+:`)
+
+// checkPath refuses a database path that is not a local file for DuckDB.
+func checkPath(path string) error {
+	if path == "" {
+		return errors.New("opening database: empty path")
+	}
+	// Note: duckdb-go parses the data source name as a URL and reads options
+	// after '?'; after a '#' it would read none, read_only included.
+	if strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("opening database %s: path must not contain '?' or '#'", path)
+	}
+	if p := remotePath.FindString(path); p != "" {
+		return fmt.Errorf("database path %s: DuckDB would read %q as a remote database or an extension's, not a local file: give a local path (./%s for a file of that name)",
+			path, p, path)
+	}
+	return nil
 }
 
 // checkReadOnly refuses a database whose schema differs from the known one.
