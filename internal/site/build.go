@@ -455,12 +455,23 @@ func (b *builder) commitURL(pattern string) string {
 	return strings.TrimRight(b.o.ServerURL, "/") + "/" + b.o.Repo + pattern
 }
 
-// groupTitle is a suspect range's one-line summary, e.g.
-// "2 series +10.0 % at 053967c268de".
-func groupTitle(g history.Group, worst *history.Change) string {
-	what := comparison.Plural(len(g.Members), "series", "series")
-	if len(g.Members) == 1 {
-		what = g.Members[0].Series.Name()
+// seriesName is how the overview names a series: "resnet50 [batch_size=8]
+// latency on cuda (H100)".
+func seriesName(s *history.Series) string {
+	n := s.Name() + " " + s.Key.Metric + " on " + s.Key.HardwareName()
+	if s.Key.Runner != "" {
+		n += " @" + s.Key.Runner
 	}
-	return fmt.Sprintf("%s %+.1f %% at %s", what, 100*worst.Magnitude, gitcmd.Short(g.Commit))
+	return n
+}
+
+// groupTitle is a suspect range's one-line summary by its worst member,
+// e.g. "resnet50 [batch_size=8] latency on cuda (H100) +10.0 % at
+// 053967c268de", or "… and 1 more series …".
+func groupTitle(g history.Group, worst history.Member) string {
+	what := seriesName(worst.Series)
+	if n := len(g.Members) - 1; n > 0 {
+		what += " and " + comparison.Plural(n, "more series", "more series")
+	}
+	return fmt.Sprintf("%s %+.1f %% at %s", what, 100*worst.Change.Magnitude, gitcmd.Short(g.Commit))
 }

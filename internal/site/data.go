@@ -121,6 +121,7 @@ type regression struct {
 	Low         value    `json:"low"`
 	High        value    `json:"high"`
 	Series      []string `json:"series"`
+	Names       []string `json:"names"` // of Series, for display
 	Environment string   `json:"environment"`
 	ResolvedBy  string   `json:"resolvedBy"`
 	Issue       string   `json:"issue"`
@@ -128,6 +129,7 @@ type regression struct {
 
 type change struct {
 	Series     string `json:"series,omitempty"`
+	Name       string `json:"name,omitempty"` // of Series, for display
 	Commit     string `json:"commit"`
 	Previous   string `json:"previous"`
 	Time       stamp  `json:"time"`

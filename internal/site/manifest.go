@@ -78,19 +78,20 @@ func (b *builder) regressions() []regression {
 		if g.Confirmed {
 			r.Status = history.Confirmed
 		}
-		var worst *history.Change
+		var worst *history.Member
 		resolved, envs := true, []string{}
-		for _, mb := range g.Members {
+		for k, mb := range g.Members {
 			c := mb.Change
 			r.Series = append(r.Series, SeriesID(mb.Series.Key))
+			r.Names = append(r.Names, seriesName(mb.Series))
 			if c.Direction == history.Regression {
 				r.Direction = history.Regression
 				if r.Severity == history.Improvement || severityRank(c.Severity) > severityRank(r.Severity) {
 					r.Severity = c.Severity
 				}
 			}
-			if worst == nil || c.Worsening(mb.Series.Better) > worst.Worsening(mb.Series.Better) {
-				worst = c
+			if worst == nil || c.Worsening(mb.Series.Better) > worst.Change.Worsening(worst.Series.Better) {
+				worst = &g.Members[k]
 			}
 			if c.ResolutionCommit == "" {
 				resolved = false
@@ -106,8 +107,8 @@ func (b *builder) regressions() []regression {
 		}
 		r.Open = r.Direction == history.Regression && !resolved
 		r.Environment = strings.Join(envs, "; ")
-		r.Change, r.Low, r.High = value(worst.Magnitude), value(worst.Low), value(worst.High)
-		r.Title = groupTitle(g, worst)
+		r.Change, r.Low, r.High = value(worst.Change.Magnitude), value(worst.Change.Low), value(worst.Change.High)
+		r.Title = groupTitle(g, *worst)
 		out = append(out, r)
 	}
 	slices.Reverse(out)
@@ -128,7 +129,7 @@ func (b *builder) recentChanges() []change {
 	for _, s := range b.main.Series {
 		for _, c := range s.Changes {
 			ch := changeOf(c)
-			ch.Series, ch.Regression = SeriesID(s.Key), groupOf[c]
+			ch.Series, ch.Name, ch.Regression = SeriesID(s.Key), seriesName(s), groupOf[c]
 			out = append(out, ch)
 		}
 	}
