@@ -123,4 +123,3 @@ func ingestRun(tb testing.TB, db *store.DB, rng *rand.Rand, series []fixtureSeri
 		tb.Fatal(err)
 	}
 }
-
