@@ -9,6 +9,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // historyFlags are the flags history and changes share: the database, the
@@ -50,7 +51,7 @@ func (h historyFlags) analyse(ctx context.Context, e *env) (*history.Analysis, e
 		if a.Defaulted {
 			how = "the data's main branch; --branch to choose another"
 		}
-		fmt.Fprintf(e.stderr, "ref: %s (%s)\n", history.RefName(a.Ref), how)
+		fmt.Fprintf(e.stderr, "ref: %s (%s)\n", report.OneLine(history.RefName(a.Ref)), how)
 	}
 	if err != nil {
 		return nil, err

@@ -120,7 +120,7 @@ func changeText(c *Change) string {
 	}
 	t += " " + c.Status
 	if c.ResolutionCommit != "" {
-		t += ", resolved at " + gitcmd.Short(c.ResolutionCommit)
+		t += ", resolved at " + report.OneLine(gitcmd.Short(c.ResolutionCommit))
 	}
 	return t
 }

@@ -9,11 +9,14 @@ import (
 )
 
 // FormatValue renders v in unit with a readable scale: seconds as
-// ns/µs/ms/s, bytes with IEC prefixes, anything else with SI prefixes.
+// ns/µs/ms/s, bytes with IEC prefixes, anything else with SI prefixes. The
+// unit is untrusted: it is passed through OneLine, so the result is safe
+// to print as is.
 func FormatValue(v float64, unit string) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
+	unit = OneLine(unit)
 	base, per, _ := strings.Cut(unit, "/")
 	suffix := ""
 	if per != "" {

@@ -75,7 +75,7 @@ func otherMetrics(r store.Row) string {
 			continue
 		}
 		v := FormatValue(m.Median, m.Unit)
-		if !strings.HasSuffix(v, m.Name) {
+		if !strings.HasSuffix(v, OneLine(m.Name)) { // FormatValue sanitises the unit
 			v = m.Name + " " + v
 		}
 		out = append(out, v)
@@ -234,7 +234,9 @@ func (c csvMetric) header() string {
 // QueryCSV writes rows as CSV with a header line: the seed's columns, then
 // one column per distinct metric (name and unit, in order of first
 // appearance) holding the median of the result's samples in the base unit,
-// empty where a result lacks the metric.
+// empty where a result lacks the metric. Every cell goes through CSVSafe:
+// a line break inside a value is written as the two characters \n, so each
+// record is one line.
 func QueryCSV(w io.Writer, rows []store.Row) error {
 	cw := csv.NewWriter(w)
 	header := []string{"run_id", "attempt", "commit", "ref", "benchmark", "model_name", "hardware_type", "device_name", "params", "batch_size",
@@ -285,11 +287,18 @@ func QueryCSV(w io.Writer, rows []store.Row) error {
 	return cw.Error()
 }
 
-// CSVSafe defuses spreadsheet formula injection in an untrusted cell: a
-// value starting with =, +, -, @, tab or CR that is not a number gets a
-// leading quote.
+// CSVSafe makes an untrusted cell safe to write as CSV that may be shown in
+// a terminal or an Actions log, or opened in a spreadsheet. The cell passes
+// through OneLine, so it holds no raw line break: a newline inside a value
+// is written as the two characters \n (a record is always one line, and
+// no line can start a workflow command), and other hidden characters as
+// their visible escapes. The file stays plain CSV, parseable by any
+// reader; use --format json for the exact text. Then spreadsheet formula
+// injection is defused: a value starting with =, +, - or @ that is not a
+// number gets a leading quote.
 func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	s = OneLine(s)
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
 		if _, err := strconv.ParseFloat(s, 64); err == nil {
 			return s
 		}

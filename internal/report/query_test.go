@@ -43,7 +43,7 @@ func TestQueryTableShowsEveryMetric(t *testing.T) {
 	golden(t, "query_metrics.txt", b.Bytes())
 	out := b.String()
 	for _, want := range []string{"Commit", "Date (UTC)", "Other metrics (median)", "b596b64cec39 ", "2025-11-08 22:08",
-		"880.0B/op, 5.000 allocs/op", "1234.50", "compression ]0;pwned  2.500 x [2J, 4.200M items/s, empty —"} {
+		"880.0B/op, 5.000 allocs/op", "1234.50", `compression\x1b]0;pwned\x07 2.500 x\x1b[2J, 4.200M items/s, empty —`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("query table lacks %q:\n%s", want, out)
 		}
@@ -103,7 +103,7 @@ func TestQueryCSVCarriesMetrics(t *testing.T) {
 	}{
 		{1, "commit", sha40}, {1, "created_at", "2025-11-08T22:08:21Z"}, {1, "sec/op", "4.01e-07"}, {1, "B/op", "880"}, {1, "allocs/op", "5"},
 		{2, "throughput (items/s)", "1234.5"}, {2, "B/op", ""},
-		{3, "compression\x1b]0;pwned\x07 (x\x1b[2J)", "2.5"}, {3, "items/s", "4.2e+06"}, {3, "empty (ms)", ""},
+		{3, `compression\x1b]0;pwned\x07 (x\x1b[2J)`, "2.5"}, {3, "items/s", "4.2e+06"}, {3, "empty (ms)", ""},
 		{4, "status", "failed"}, {4, "items/s", ""},
 	} {
 		if got := recs[c.row][col(c.col)]; got != c.value {

@@ -167,7 +167,7 @@ func note(r comparison.Row) string {
 
 // Table writes the verdict as an aligned plain-text table for terminals.
 func Table(w io.Writer, c *comparison.Comparison) error {
-	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", comparison.Headline(c), sideLabel(c.Base), sideLabel(c.Head))
+	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", OneLine(comparison.Headline(c)), OneLine(sideLabel(c.Base)), OneLine(sideLabel(c.Head)))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP (Q)\tN\tSEVERITY\tNOTE")
 	for _, r := range c.Rows {
@@ -181,7 +181,7 @@ func Table(w io.Writer, c *comparison.Comparison) error {
 		if i == 0 {
 			fmt.Fprintln(w, "\nFailed benchmarks:")
 		}
-		fmt.Fprintf(w, "%d. %s on %s: %s: %s\n", i+1, OneLine(f.Name), OneLine(f.Hardware.Type), f.Failure.Type, OneLine(truncate(f.Failure.Message, 300)))
+		fmt.Fprintf(w, "%d. %s on %s: %s: %s\n", i+1, OneLine(f.Name), OneLine(f.Hardware.Type), OneLine(string(f.Failure.Type)), OneLine(truncate(f.Failure.Message, 300)))
 	}
 	for i, m := range c.Missing {
 		if i == 0 {
@@ -190,18 +190,6 @@ func Table(w io.Writer, c *comparison.Comparison) error {
 		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, OneLine(keyLabel(m.Key)))
 	}
 	return nil
-}
-
-// OneLine strips line breaks and control characters, C0 and C1 (terminal
-// escapes included), from untrusted text shown on one line: terminal
-// tables, annotations, log lines. It is the one sanitiser of its kind.
-func OneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // JSONVerdict is the machine-readable outcome: report-json, compare
