@@ -268,7 +268,7 @@ func chart(b *strings.Builder, m history.Member) bool {
 		if math.IsNaN(p.Median) || math.IsInf(p.Median, 0) {
 			continue
 		}
-		labels = append(labels, `"`+mermaidText(gitcmd.Short(p.Commit))+`"`)
+		labels = append(labels, `"`+report.MermaidText(gitcmd.Short(p.Commit))+`"`)
 		vals = append(vals, strconv.FormatFloat(p.Median, 'g', 5, 64))
 	}
 	if len(vals) < 2 {
@@ -276,23 +276,8 @@ func chart(b *strings.Builder, m history.Member) bool {
 	}
 	name := m.Series.Name() + " " + m.Series.Key.Metric + " " + hardwareCell(m.Series.Key)
 	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n```mermaid\nxychart-beta\n  title \"%s\"\n  x-axis [%s]\n  y-axis \"median (%s)\"\n  line [%s]\n```\n\n</details>\n\n",
-		report.EscapeMarkdown(name), mermaidText(report.Truncate(name, 80)), strings.Join(labels, ", "), mermaidText(m.Series.Unit), strings.Join(vals, ", "))
+		report.EscapeMarkdown(name), report.MermaidText(report.Truncate(name, 80)), strings.Join(labels, ", "), report.MermaidText(m.Series.Unit), strings.Join(vals, ", "))
 	return true
-}
-
-// mermaidText keeps only characters that cannot end a Mermaid string, open
-// a bracket or start a directive: letters, digits, space and . _ / - = , + (no colon: no
-// scheme a reader could take for a link).
-func mermaidText(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', strings.ContainsRune(" ._/-=,+", r):
-			return r
-		case r == 'µ':
-			return 'u'
-		}
-		return '_'
-	}, s)
 }
 
 // shellQuote quotes s for a POSIX shell, on one line.

@@ -322,7 +322,7 @@ func chartSection(ch Chart) (section, bool) {
 		if math.IsNaN(v) || math.IsInf(v, 0) || i >= len(ch.Labels) {
 			continue
 		}
-		labels = append(labels, `"`+mermaidText(ch.Labels[i])+`"`)
+		labels = append(labels, `"`+MermaidText(ch.Labels[i])+`"`)
 		vals = append(vals, strconv.FormatFloat(v, 'g', 5, 64))
 	}
 	if len(vals) < 2 {
@@ -333,21 +333,24 @@ func chartSection(ch Chart) (section, bool) {
 		fmt.Sprintf("<details open><summary>History of %s</summary>\n\n", EscapeMarkdown(name)),
 		"```mermaid\n",
 		"xychart-beta\n",
-		fmt.Sprintf("  title \"%s\"\n", mermaidText(truncate(name, 80))),
+		fmt.Sprintf("  title \"%s\"\n", MermaidText(truncate(name, 80))),
 		fmt.Sprintf("  x-axis [%s]\n", strings.Join(labels, ", ")),
-		fmt.Sprintf("  y-axis \"median (%s)\"\n", mermaidText(ch.Unit)),
+		fmt.Sprintf("  y-axis \"median (%s)\"\n", MermaidText(ch.Unit)),
 		fmt.Sprintf("  line [%s]\n", strings.Join(vals, ", ")),
 		"```\n\n</details>\n\n",
 	}
 	return section{head: lines}, true
 }
 
-// mermaidText keeps only characters that cannot end a Mermaid string or
-// start a directive: letters, digits, space and . _ / - = , : +.
-func mermaidText(s string) string {
+// MermaidText makes untrusted text safe inside a quoted Mermaid string (a
+// chart's title, axis labels): it keeps only characters that cannot end the
+// string, open a bracket or start a directive — letters, digits, space and
+// . _ / - = , + (no colon: no scheme a reader could take for a link) — and
+// writes µ as u; anything else becomes _.
+func MermaidText(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
-		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', strings.ContainsRune(" ._/-=,:+", r):
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', strings.ContainsRune(" ._/-=,+", r):
 			return r
 		case r == 'µ':
 			return 'u'

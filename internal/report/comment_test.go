@@ -138,10 +138,11 @@ func TestCommentCutKeepsStructure(t *testing.T) {
 	}
 }
 
-// TestMermaidText checks that untrusted names cannot leave a Mermaid string.
+// TestMermaidText checks that untrusted names cannot leave a Mermaid string
+// or show a scheme.
 func TestMermaidText(t *testing.T) {
-	got := mermaidText(`a"b%%{init}%%` + "\n`x`µs")
-	if want := "a_b___init_____x_us"; got != want {
+	got := MermaidText(`a"b%%{init}%%` + "\n`x`µs http://e")
+	if want := "a_b___init_____x_us http_//e"; got != want {
 		t.Errorf("got %q; want %q", got, want)
 	}
 }
