@@ -11,6 +11,7 @@ import (
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/monitor"
 	"github.com/benchgate/benchgate/internal/pipeline"
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -143,6 +144,6 @@ func printSkipped(e *env, p *pipeline.Plan) {
 		return
 	}
 	for _, s := range p.Skipped {
-		fmt.Fprintf(e.stdout, "skipped %s: %s\n", s.Job, s.Reason)
+		fmt.Fprintf(e.stdout, "skipped %s: %s\n", report.OneLine(s.Job), report.OneLine(s.Reason))
 	}
 }
