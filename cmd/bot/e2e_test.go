@@ -121,12 +121,13 @@ func openIssues(api *forgetest.Server) []forgetest.Issue {
 	return out
 }
 
-// TestSyncEndToEnd: a data branch filled over 40 main commits with a 10 %
-// slowdown in two benchmarks from commit 25 → one issue naming both and
-// the suspect range; a second sync changes nothing; recovery closes it.
+// TestSyncEndToEnd: a data branch filled by `benchgate run` and `benchgate
+// save` over 40 main commits with a 10 % slowdown in two benchmarks from
+// commit 25 → one issue naming both and the suspect range; a second sync
+// changes nothing; recovery closes it.
 func TestSyncEndToEnd(t *testing.T) {
 	remote := bareRepo(t)
-	fill(t, remote, 0, 40, false)
+	fillPipeline(t, remote, 0, 40, false)
 	api := forgetest.New(t, forgetest.Options{Repository: repo, Token: "test-token"})
 
 	if late := sync1(t, api, remote, "--dry-run", "--since", commitID(30)[:10]); !strings.Contains(late, "0 actions") {
@@ -160,7 +161,7 @@ func TestSyncEndToEnd(t *testing.T) {
 	}
 	t.Logf("API calls: first sync and its dry run %d, a sync with the issue open %d", requests, api.RequestCount()-requests)
 
-	fill(t, remote, 40, 55, true)
+	fillPipeline(t, remote, 40, 55, true)
 	sync1(t, api, remote)
 	closed, _ := api.IssueByNumber(is.Number)
 	cs := api.Comments(is.Number)
