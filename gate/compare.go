@@ -329,9 +329,20 @@ func (c *Comparison) grade(p Policy, reachable bool) {
 		c.Reason = fmt.Sprintf("insufficient samples: need n ≥ %d", c.NeedN)
 		return
 	}
-	floor := c.Floor
+	// The floor applies to both estimates of the change: the shift E and
+	// the change of the medians shown beside it. When samples differ in
+	// shape rather than by a shift (a mode that appears in some runs), the
+	// test can reject and E be large while the medians do not move
+	// (issue 15, item 11): that is a difference, not a measured change.
+	floor, w := c.Floor, c.Worsening()
+	significant := c.P < p.Alpha && e > 0 && e >= floor
+	significantBetter := c.PBetter < p.Alpha && e < 0 && -e >= floor
 	switch {
-	case c.P < p.Alpha && e > 0 && e >= floor:
+	case significant && !(w >= floor):
+		c.Severity = SeverityInconclusive
+		c.Reason = fmt.Sprintf("significant (p=%.3g) with a shift of %s, but the medians differ by %s, under the floor %s: the samples differ in shape, not by a shift",
+			c.P, pct(c.Shift), pct(c.Change), pct(floor))
+	case significant:
 		switch {
 		case c.Bound >= p.Critical:
 			c.Severity = SeverityCritical
@@ -346,9 +357,13 @@ func (c *Comparison) grade(p Policy, reachable bool) {
 			c.Severity = SeverityMinor
 			c.Reason = fmt.Sprintf("significant and ≥ floor %s; lower bound %s < major %s", pct(floor), pct(c.Bound), pct(p.Major))
 		}
-	case c.PBetter < p.Alpha && e < 0 && -e >= floor:
+	case significantBetter && -w >= floor:
 		c.Severity = SeverityImprovement
 		c.Reason = fmt.Sprintf("significantly better by ≥ floor %s", pct(floor))
+	case significantBetter:
+		c.Severity = SeverityNone
+		c.Reason = fmt.Sprintf("significantly better (p=%.3g) with a shift of %s, but the medians differ by %s, under the floor %s: the samples differ in shape, not by a shift",
+			c.PBetter, pct(c.Shift), pct(c.Change), pct(floor))
 	case c.P < p.InconclusiveP && e > 0 && e >= floor:
 		c.Severity = SeverityInconclusive
 		c.Reason = fmt.Sprintf("worse by %s ≥ floor but p=%.3g is in the inconclusive band [%v, %v)", pct(e), c.P, p.Alpha, p.InconclusiveP)

@@ -45,7 +45,8 @@
 //   - Shift, the Hodges–Lehmann estimate (median of all n₁·n₂ pairwise log
 //     ratios) with the Moses interval [Low, High] at Policy.Confidence, and
 //     Bound, the one-sided 1 − Alpha lower bound of the worsening, which
-//     exceeds 0 exactly when the one-sided test rejects;
+//     exceeds 0 exactly when the one-sided test rejects, ties aside (with
+//     ties it can rest on 0 while the tie-corrected test rejects);
 //   - CV, robustly estimated from the samples (1.4826·MAD of the log values
 //     around each side's median) unless Policy.CV gives it; MDE, the
 //     smallest worsening detectable with probability Policy.Power,
@@ -75,18 +76,23 @@
 // # Severity
 //
 // With E = Estimate() (the Hodges–Lehmann shift oriented so that positive is
-// worse), L = Bound, floor = max(Policy.Floor, Policy.NoiseFloor), and
-// Policy p (docs/STATISTICS.md §7.4):
+// worse), M = Worsening() (the change of the medians, likewise oriented),
+// L = Bound, floor = max(Policy.Floor, Policy.NoiseFloor), and Policy p
+// (docs/STATISTICS.md §7.4):
 //
 //   - critical: the head median breaks Policy.Budget (an absolute SLO such
 //     as a p99 latency limit; no statistics needed), or the test rejects and
 //     L ≥ p.Critical;
 //   - inconclusive: the sizes cannot reach p < α at all (one-sided: 1/C(n₁+n₂,
 //     n₁) ≥ α, so α = 0.01 needs 5 per side);
-//   - major: P < α, E ≥ floor and L ≥ p.Major (or E ≥ p.MajorEstimate with
-//     P < p.MajorP);
-//   - minor: P < α, E ≥ floor, and L < p.Major;
-//   - improvement: PBetter < α and −E ≥ floor;
+//   - major: P < α, E ≥ floor, M ≥ floor and L ≥ p.Major (or E ≥
+//     p.MajorEstimate with P < p.MajorP);
+//   - minor: P < α, E ≥ floor, M ≥ floor, and L < p.Major;
+//   - inconclusive: P < α and E ≥ floor but M < floor — the samples differ
+//     in shape, not by a shift (a mode that appears in some head runs: the
+//     test rejects and the shift is large, yet the medians, shown beside it,
+//     do not move);
+//   - improvement: PBetter < α, −E ≥ floor and −M ≥ floor;
 //   - inconclusive: α ≤ P < p.InconclusiveP with E ≥ floor (a sizeable change
 //     more runs could confirm), or the MDE exceeds p.Major (the test is too
 //     weak to promise that a major regression would have been seen; the
