@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -25,6 +26,25 @@ func TestUCriticalExact(t *testing.T) {
 				t.Errorf("uCriticalExact(%d, %d, 0.025) = %d; want %d", tt.n1, tt.n2, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestUCriticalExactMemory: the exact distribution for 1 × 2,500 samples
+// (the fuzzer's slowest input) takes kilobytes, not the 50 MB of a table
+// with a row per sample of the larger side.
+func TestUCriticalExactMemory(t *testing.T) {
+	for _, n := range [][2]int{{1, 2500}, {2500, 1}} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		k := uCriticalExact(n[0], n[1], 0.025)
+		runtime.ReadMemStats(&after)
+		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+			t.Errorf("uCriticalExact(%d, %d) allocated %d bytes; want under 1 MiB", n[0], n[1], got)
+		}
+		// U is uniform on 0…2500: P(U ≤ k) = (k+1)/2501 ≤ 0.025 up to k = 61.
+		if k != 61 {
+			t.Errorf("uCriticalExact(%d, %d, 0.025) = %d; want 61", n[0], n[1], k)
+		}
 	}
 }
 
