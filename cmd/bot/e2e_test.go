@@ -161,6 +161,19 @@ func TestSyncEndToEnd(t *testing.T) {
 	}
 	t.Logf("API calls: first sync and its dry run %d, a sync with the issue open %d", requests, api.RequestCount()-requests)
 
+	// The reports site, published after the reconciliation, links the
+	// range to its issue.
+	pages := bareRepo(t)
+	sync1(t, api, remote, "--publish-site", "--site-remote", pages)
+	manifest, err := exec.Command("git", "--git-dir="+pages, "show", "gh-pages:data/manifest.json").Output()
+	if err != nil {
+		t.Fatalf("the published site has no manifest: %v", err)
+	}
+	issueURL := fmt.Sprintf("https://github.com/%s/issues/%d", repo, is.Number)
+	if !strings.Contains(string(manifest), `"issue":"`+issueURL+`"`) {
+		t.Errorf("the published manifest does not link the range to %s:\n%.2000s", issueURL, manifest)
+	}
+
 	fillPipeline(t, remote, 40, 55, true)
 	sync1(t, api, remote)
 	closed, _ := api.IssueByNumber(is.Number)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/benchgate/benchgate/internal/forge"
 	gitcmd "github.com/benchgate/benchgate/internal/git"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/site"
 )
 
 // authFlags choose how the bot authenticates: GITHUB_TOKEN, or a GitHub
@@ -66,6 +68,8 @@ func (a *authFlags) client(ctx context.Context, e *env, repo string, installatio
 type planFlags struct {
 	repo, remote, branch, ref, site, severity, dir, since string
 	maxNew                                                int
+	publishSite                                           bool
+	siteRemote, siteBranch                                string
 }
 
 func (p *planFlags) add(fs *flag.FlagSet) {
@@ -78,6 +82,9 @@ func (p *planFlags) add(fs *flag.FlagSet) {
 	fs.IntVar(&p.maxNew, "max-new", bot.DefaultMaxNew, "most new issues per sync; the rest go into one digest issue")
 	fs.StringVar(&p.since, "since", "", "only plan ranges whose first bad commit is at or after this date (2006-01-02) or commit; older issues are left as they are")
 	fs.StringVar(&p.dir, "work-dir", "", "keep the fetched database here, with the detections saved into it (default: a temporary one, removed)")
+	fs.BoolVar(&p.publishSite, "publish-site", false, "after reconciling the issues, build the reports site (benchgate site) and push it to --site-branch")
+	fs.StringVar(&p.siteRemote, "site-remote", "", "with --publish-site: the git remote to push the site to (default: --remote)")
+	fs.StringVar(&p.siteBranch, "site-branch", "gh-pages", "with --publish-site: the branch GitHub Pages serves")
 }
 
 // options returns the sync's options for repo, git authenticated by token.
@@ -94,7 +101,16 @@ func (p *planFlags) options(e *env, repo string, token forge.Token, dryRun bool)
 	if remote == "" {
 		return bot.SyncOptions{}, fmt.Errorf("--remote is required")
 	}
+	var siteOpts *bot.SiteOptions
+	if p.publishSite {
+		to := cmp.Or(p.siteRemote, remote)
+		siteOpts = &bot.SiteOptions{
+			Build:   site.Options{Repo: repo, ServerURL: e.getenv("GITHUB_SERVER_URL"), Downloads: true, Log: e.log},
+			Publish: site.PublishOptions{Remote: to, Branch: p.siteBranch, Env: gitcmd.AuthEnv(to, token.Reveal())},
+		}
+	}
 	return bot.SyncOptions{
+		Site:    siteOpts,
 		Branch:  &databranch.Branch{Remote: remote, Name: p.branch, Log: e.log, Env: gitcmd.AuthEnv(remote, token.Reveal())},
 		Dir:     p.dir,
 		History: history.Options{Branch: p.ref},
@@ -156,5 +172,9 @@ func appliedText(res bot.SyncResult, dry bool) string {
 		return fmt.Sprintf("dry run: %d actions, nothing changed", len(res.Plan.Actions))
 	}
 	s := res.Applied
-	return fmt.Sprintf("%d opened, %d updated, %d commented, %d closed, %d reopened, %d digests", s.Opened, s.Updated, s.Commented, s.Closed, s.Reopened, s.Digests)
+	t := fmt.Sprintf("%d opened, %d updated, %d commented, %d closed, %d reopened, %d digests", s.Opened, s.Updated, s.Commented, s.Closed, s.Reopened, s.Digests)
+	if res.Published.Commit != "" {
+		t += fmt.Sprintf("; site of %d series published at %s", res.Site.Series, gitcmd.Short(res.Published.Commit))
+	}
+	return t
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/results"
+	"github.com/benchgate/benchgate/internal/site"
 )
 
 // MaxBody is GitHub's limit on an issue's body, in characters.
@@ -104,17 +104,10 @@ func hardwareCell(k results.SeriesKey) string {
 	return h
 }
 
-// SeriesURL returns the link to a series' page on the Pages site at site:
-// the site's root with the series key as query parameters.
-func SeriesURL(site string, k results.SeriesKey) string {
-	q := url.Values{}
-	q.Set("benchmark", k.Benchmark)
-	for _, kv := range [][2]string{{"params", k.Params}, {"metric", k.Metric}, {"hardware", k.Hardware}, {"device", k.Device}, {"runner", k.Runner}} {
-		if kv[1] != "" {
-			q.Set(kv[0], kv[1])
-		}
-	}
-	return strings.TrimRight(site, "/") + "/?" + q.Encode()
+// SeriesURL returns the link to a series' page on the reports site at
+// site (benchgate site): the site's root and the page's route.
+func SeriesURL(siteURL string, k results.SeriesKey) string {
+	return strings.TrimRight(siteURL, "/") + "/" + site.SeriesPath(k)
 }
 
 // statusCell is a change's status: "confirmed", "provisional", or with

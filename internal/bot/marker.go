@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/benchgate/benchgate/internal/results"
 )
 
 // Marker is what an issue's hidden marker records: an HTML comment at the
@@ -18,7 +16,7 @@ import (
 //
 // Commits are the suspect commits (the first bad one first, then those
 // between the last good and the first bad one) and Series the regressed
-// series (SeriesID) with their severities when the body was last written;
+// series (results.SeriesKey.ID) with their severities when the body was last written;
 // Accepted is the first bad commit a maintainer accepted and Resolved the
 // commit that recovered the range when the bot closed the issue.
 type Marker struct {
@@ -54,13 +52,6 @@ var (
 func Fingerprint(ref, bad string) string {
 	sum := sha256.Sum256([]byte("benchgate-range\x00" + ref + "\x00" + bad))
 	return hex.EncodeToString(sum[:8])
-}
-
-// SeriesID returns the short, stable identity of a series recorded in a
-// marker: 12 hex digits of a hash of its key.
-func SeriesID(k results.SeriesKey) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{k.Benchmark, k.Params, k.Metric, k.Hardware, k.Device, k.Runner}, "\x00")))
-	return hex.EncodeToString(sum[:6])
 }
 
 // String renders m as the marker line (no newline).

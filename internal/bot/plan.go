@@ -349,7 +349,7 @@ func material(m Marker, v *view) string {
 	}
 	var joined, rose []string
 	for _, mb := range v.members[:v.regs] {
-		id, sev := SeriesID(mb.Series.Key), mb.Change.Severity
+		id, sev := mb.Series.Key.ID(), mb.Change.Severity
 		old, ok := was[id]
 		name := report.EscapeMarkdown(mb.Series.Name() + " " + mb.Series.Key.Metric + " " + hardwareCell(mb.Series.Key))
 		switch {

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/databranch"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/site"
 	"github.com/benchgate/benchgate/internal/store"
 )
 
@@ -30,7 +32,17 @@ type SyncOptions struct {
 	Plan Options
 	// DryRun plans without changing any issue.
 	DryRun bool
-	Log    *slog.Logger
+	// Site, when set, has Sync build the reports site from the fetched
+	// database once the issues are reconciled, its regressions linked to
+	// their issues, and publish it (not with DryRun).
+	Site *SiteOptions
+	Log  *slog.Logger
+}
+
+// SiteOptions say how Sync builds and where it publishes the reports site.
+type SiteOptions struct {
+	Build   site.Options // Out and Issues are Sync's
+	Publish site.PublishOptions
 }
 
 // SyncResult is what one sync found and did.
@@ -41,6 +53,9 @@ type SyncResult struct {
 	Plan     Plan
 	Applied  Stats
 	Existing int // bot issues found (any state)
+	// Site and Published say what Sync built and pushed (SyncOptions.Site).
+	Site      site.Stats
+	Published site.Published
 }
 
 // Sync is one pass of the bot: it fetches the data branch, runs the
@@ -111,5 +126,52 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 	if res.Applied, err = Apply(ctx, gh, res.Plan); err != nil {
 		return res, fmt.Errorf("sync: %w", err)
 	}
+	if o.Site != nil {
+		if err := publishSite(ctx, gh, st, dir, o, &res); err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+		log.Info("published the reports site", "branch", o.Site.Publish.Branch, "commit", res.Published.Commit,
+			"series", res.Site.Series, "files", res.Site.Files)
+	}
 	return res, nil
+}
+
+// publishSite builds the site of st into dir with its regressions linked
+// to the bot's issues (listed again: Apply may have filed some), and
+// publishes it.
+func publishSite(ctx context.Context, gh GitHub, st *store.DB, dir string, o SyncOptions, res *SyncResult) error {
+	issues, err := gh.ListIssues(ctx, LabelBot, "all")
+	if err != nil {
+		return fmt.Errorf("listing the bot's issues for the site: %w", err)
+	}
+	bo := o.Site.Build
+	bo.Out, bo.Issues = filepath.Join(dir, "site"), IssueLinks(issues)
+	if bo.Branch == "" {
+		bo.Branch = o.History.Branch
+	}
+	if res.Site, err = site.Build(ctx, st, bo); err != nil {
+		return err
+	}
+	res.Published, err = site.Publish(ctx, bo.Out, o.Site.Publish)
+	return err
+}
+
+// IssueLinks maps each suspect commit of the bot's issues (their markers'
+// commits, the first bad one first) to the issue's URL; an older issue's
+// link wins for a commit two issues name.
+func IssueLinks(issues []Issue) map[string]string {
+	slices.SortStableFunc(issues, func(a, b Issue) int { return a.Number - b.Number })
+	out := map[string]string{}
+	for _, is := range issues {
+		m, ok := ParseMarker(is.Body)
+		if !ok || is.HTMLURL == "" {
+			continue
+		}
+		for _, c := range m.Commits {
+			if _, seen := out[c]; !seen {
+				out[c] = is.HTMLURL
+			}
+		}
+	}
+	return out
 }

@@ -103,7 +103,7 @@ func (v *view) suspects() []string {
 func (v *view) marks() []SeriesMark {
 	var out []SeriesMark
 	for _, m := range v.members[:v.regs] {
-		out = append(out, SeriesMark{SeriesID(m.Series.Key), m.Change.Severity})
+		out = append(out, SeriesMark{m.Series.Key.ID(), m.Change.Severity})
 	}
 	return out
 }

@@ -1,8 +1,6 @@
 package site
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -14,17 +12,10 @@ import (
 // Format is the version of the data files' layout (docs/site-data.md).
 const Format = 1
 
-// SeriesID is the stable id of a series on the site: "s" and 12 hex digits
-// of a hash of its key, the same in every build, so that a link to a series
-// page keeps working as the data grows.
-func SeriesID(k results.SeriesKey) string {
-	h := sha256.New()
-	for _, f := range []string{k.Benchmark, k.Params, k.Metric, k.Hardware, k.Device, k.Runner} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
-	}
-	return "s" + hex.EncodeToString(h.Sum(nil))[:12]
-}
+// SeriesID is the id of a series' page on the site: "s" and the key's ID,
+// the same in every build, so that a link to a series page keeps working
+// as the data grows.
+func SeriesID(k results.SeriesKey) string { return "s" + k.ID() }
 
 // SeriesPath is the path of a series page relative to the site's root: a
 // hash route of the application.
