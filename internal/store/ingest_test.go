@@ -283,34 +283,6 @@ func TestIngestSummaryColumns(t *testing.T) {
 	}
 }
 
-func BenchmarkIngest(b *testing.B) {
-	ctx := context.Background()
-	db, err := Open(ctx, b.TempDir()+"/bench.duckdb")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	var rs []results.Result
-	for i := range 50 {
-		r := nativeResult()
-		r.Params = map[string]string{"batch_size": string(rune('0' + i%10)), "i": strings.Repeat("x", i)}
-		rs = append(rs, r)
-	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if _, err := db.Ingest(ctx, testRun("run"+string(rune('a'+i%26))+strings.Repeat("z", i/26), 1, "abc", "main", time.Now()), rs); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	st, err := db.Stats(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(len(rs)), "results/op")
-	b.ReportMetric(st.BytesPerResult(), "B/result")
-}
-
 func TestIngestManyResults(t *testing.T) {
 	// More sample rows than one insert batch holds.
 	db := openTemp(t)
