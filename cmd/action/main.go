@@ -19,6 +19,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/benchgate/benchgate/internal/report"
 )
 
 // Exit codes of benchgate.
@@ -126,13 +128,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return exitPass
 		case errors.As(err, &ec):
 			if ec.err != nil {
-				fmt.Fprintf(stderr, "benchgate %s: %v\n", name, ec.err)
+				fmt.Fprintf(stderr, "benchgate %s: %s\n", name, report.OneLine(ec.err.Error()))
 			}
 			return ec.code
 		case errors.Is(err, errHelp):
 			return exitPass
 		}
-		fmt.Fprintf(stderr, "benchgate %s: %v\n", name, err)
+		fmt.Fprintf(stderr, "benchgate %s: %s\n", name, report.OneLine(err.Error()))
 		return exitError
 	}
 	fmt.Fprintf(stderr, "benchgate: unknown command %q\n\n", name)
