@@ -130,9 +130,15 @@ func checkText(r *results.Result) error {
 	return nil
 }
 
-// ingest writes run and rs in one transaction.
+// ingest writes run and rs in one transaction, on one connection that
+// the writer's appenders share.
 func (db *DB) ingest(ctx context.Context, run Run, rs []results.Result) (stats IngestStats, err error) {
-	tx, err := db.sql.BeginTx(ctx, nil)
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return stats, err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return stats, err
 	}
@@ -159,22 +165,14 @@ func (db *DB) ingest(ctx context.Context, run Run, rs []results.Result) (stats I
 	if err != nil {
 		return stats, fmt.Errorf("inserting run: %w", err)
 	}
-	w, err := newWriter(ctx, tx, run, runKey)
-	if err != nil {
+	if err := newWriter(conn, tx, run, runKey).writeAll(ctx, rs); err != nil {
 		return stats, err
 	}
-	defer w.close()
 	for i := range rs {
-		if err := w.write(ctx, &rs[i]); err != nil {
-			return stats, fmt.Errorf("benchmark %q: %w", rs[i].Name, err)
-		}
 		stats.Results++
 		if rs[i].Failure != nil {
 			stats.Failed++
 		}
-	}
-	if err := w.flush(ctx); err != nil {
-		return stats, err
 	}
 	if db.beforeCommit != nil {
 		if err := db.beforeCommit(); err != nil {
