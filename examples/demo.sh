@@ -5,7 +5,9 @@
 # runs them again as a candidate with a deliberate slowdown
 # (BENCHGATE_DEMO_SLOWDOWN=1 makes WordCount slower, see
 # examples/kernels/kernels.go), stores both runs in DuckDB, prints the
-# Markdown verdict, writes an HTML report and prints the seed's timing table.
+# Markdown verdict, writes an HTML report and the reports site (demo-out/site;
+# browse it with `demo-out/benchgate serve --db demo-out/demo.duckdb`), and
+# prints the seed's timing table.
 #
 # Exit status: that of `benchgate compare` — 1, because the gate catches the
 # slowdown. Output goes to $BENCHGATE_DEMO_DIR (default ./demo-out).
@@ -18,7 +20,8 @@ out=$(cd "$out" && pwd)
 db=$out/demo.duckdb
 rm -f "$db" "$db.wal"
 
-echo "==> building benchgate"
+echo "==> building the site's application and benchgate"
+"$root/scripts/build-web.sh" >/dev/null
 (cd "$root" && go build -o "$out/benchgate" ./cmd/action)
 bg=$out/benchgate
 suite=$root/examples/benchgate.yml
@@ -33,6 +36,7 @@ status=0
 "$bg" compare --db "$db" --suite "$suite" --base baseline --head candidate --format markdown --output "$out/verdict.md" || status=$?
 cat "$out/verdict.md"
 "$bg" report --db "$db" --suite "$suite" --base baseline --head candidate --format html --output "$out/report.html"
+"$bg" site --db "$db" --out "$out/site"
 echo "==> stored results"
 "$bg" query --db "$db"
 case $status in
