@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -55,10 +57,64 @@ func schemaVersion(ctx context.Context, q querier) (version, others int, err err
 	if !hasVersion {
 		return 0, others, nil
 	}
-	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&version); err != nil {
+	var rows int
+	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(version), 0) FROM schema_version`).Scan(&rows, &version); err != nil {
 		return 0, 0, fmt.Errorf("reading schema version: %w", err)
 	}
+	if rows == 0 {
+		// Note: benchgate creates schema_version and records the first
+		// version in one transaction: it never leaves the table empty.
+		return 0, 0, errors.New("schema_version is empty (database not initialised by benchgate?)")
+	}
 	return version, others, nil
+}
+
+// createTable finds the table a schema statement creates.
+var createTable = regexp.MustCompile(`^\s*CREATE TABLE (\w+)`)
+
+// checkTables refuses a database that lacks a table the migrations ms
+// create: a dropped table would otherwise make every query that joins it
+// fail, or a query that selects no row from it succeed, much later.
+func checkTables(ctx context.Context, q querier, path string, ms []migration) error {
+	// Note: a view of a table's name stands for it here: OpenUntrusted
+	// refuses views, Open reads the user's own files as they are.
+	rows, err := q.QueryContext(ctx, `
+		SELECT table_name FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main'
+		UNION ALL
+		SELECT view_name FROM duckdb_views()
+		WHERE NOT internal AND database_name = current_database() AND schema_name = 'main'`)
+	if err != nil {
+		return fmt.Errorf("database %s: listing tables: %w", path, err)
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("database %s: listing tables: %w", path, err)
+		}
+		have[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("database %s: listing tables: %w", path, err)
+	}
+	var missing []string
+	for _, m := range ms {
+		for _, stmt := range m.stmts {
+			if t := createTable.FindStringSubmatch(stmt); t != nil && !have[t[1]] {
+				missing = append(missing, t[1])
+			}
+		}
+	}
+	if len(missing) > 0 {
+		what := "table " + missing[0]
+		if len(missing) > 1 {
+			what = "tables " + strings.Join(missing, ", ")
+		}
+		return fmt.Errorf("database %s lacks benchgate's %s (damaged, or changed by hand?)", path, what)
+	}
+	return nil
 }
 
 // checkVersion refuses a database this binary cannot read: a newer schema

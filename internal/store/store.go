@@ -56,7 +56,12 @@ type DB struct {
 // Open opens the database at path for reading and writing, creating the file
 // when it is missing, and applies the missing migrations. A database with a
 // newer schema is refused with an error wrapping ErrNewerSchema and left
-// unchanged.
+// unchanged; so is one that lacks a table of the schema. ":memory:" is
+// refused: what is written there would be lost.
+//
+// While another process holds the file open, every open waits for it (up
+// to 30 s, logged once to the context's logger, see WithLog), then fails
+// naming that process.
 func Open(ctx context.Context, path string) (*DB, error) {
 	return open(ctx, path, false, migrations)
 }
@@ -80,6 +85,9 @@ func openAs(ctx context.Context, path string, readOnly, untrusted bool, ms []mig
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(path, memoryPath) && !readOnly {
+		return nil, fmt.Errorf("in-memory database %s keeps nothing: what this command stores would be lost when it exits: give a file path", path)
+	}
 	// Note: DuckDB never downloads an extension for benchgate: what it needs
 	// (parquet, json) is built in.
 	opts := url.Values{"autoinstall_known_extensions": {"false"}}
@@ -94,13 +102,9 @@ func openAs(ctx context.Context, path string, readOnly, untrusted bool, ms []mig
 		}
 		opts.Set("access_mode", "read_only")
 	}
-	sdb, err := sql.Open("duckdb", path+"?"+opts.Encode())
+	sdb, err := connect(ctx, path, path+"?"+opts.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("opening database %s: %w", path, err)
-	}
-	if err := sdb.PingContext(ctx); err != nil {
-		sdb.Close()
-		return nil, fmt.Errorf("opening database %s: %w", path, err)
+		return nil, err
 	}
 	db := &DB{sql: sdb, path: path, readOnly: readOnly}
 	if untrusted {
@@ -111,12 +115,19 @@ func openAs(ctx context.Context, path string, readOnly, untrusted bool, ms []mig
 	} else if err == nil {
 		err = migrate(ctx, sdb, path, ms)
 	}
+	if err == nil {
+		err = checkTables(ctx, sdb, path, ms)
+	}
 	if err != nil {
 		sdb.Close()
 		return nil, err
 	}
 	return db, nil
 }
+
+// memoryPath is DuckDB's name of an in-memory database (":memory:NAME"
+// names one too).
+const memoryPath = ":memory:"
 
 // remotePath matches the start of a database path that DuckDB reads as an
 // extension's or a remote database ("md:name", "motherduck:", "sqlite:f",
