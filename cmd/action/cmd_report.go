@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/hardware"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/store"
@@ -15,7 +16,8 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "report", "[flags]",
 		"Write the benchmark timing report: overview, verdict (with --base and --head),\n"+
 			"hardware platforms, latency and throughput heatmaps, results by category, trends,\n"+
-			"errors and recommendations.")
+			"errors and recommendations. With --base and --head, exit 1 when a series' severity\n"+
+			"reaches --fail-on (major by default) or a candidate benchmark failed, as compare does.")
 	db := dbFlags(fs)
 	format := fs.String("format", "html", "report format: html, markdown or json")
 	output := fs.String("output", "", "output file (default: benchmark_timing_report.<format extension>; - for stdout)")
@@ -36,6 +38,10 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if (*base == "") != (*head == "") {
 		return fmt.Errorf("--base and --head go together")
 	}
+	cfg, err := gf.config()
+	if err != nil {
+		return err
+	}
 	st, err := store.OpenReadOnly(ctx, dbPath(e, *db))
 	if err != nil {
 		return err
@@ -46,10 +52,6 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *base != "" {
-		cfg, err := gf.config()
-		if err != nil {
-			return err
-		}
 		open := func() (*store.DB, error) { return st, nil }
 		if t.Comparison, err = compareSides(ctx, e, *base, *head, "auto", open, cfg); err != nil {
 			return err
@@ -65,6 +67,11 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	}
 	if path != "-" {
 		fmt.Fprintf(e.stdout, "Report generated: %s\n", path)
+	}
+	if t.Comparison != nil {
+		if code := comparison.OutcomeOf(t.Comparison).ExitCode(); code != exitPass {
+			return &exitCode{code: code}
+		}
 	}
 	return nil
 }
