@@ -15,6 +15,17 @@ const dev = process.argv.includes('--dev');
 await mkdir(out, { recursive: true });
 for (const e of await readdir(out)) if (e !== 'README.md') await rm(join(out, e), { recursive: true, force: true });
 
+// Optional DuckDB extensions to self-host (not on npm): web/vendor/duckdb-extensions/<version>/
+// wasm_eh/<name>.duckdb_extension.wasm, copied to assets/duckdb/extensions/. With the parquet
+// one there, the SQL tab reads the Parquet files; without it, the DuckDB file or the CSV.
+const extSrc = join(here, 'vendor', 'duckdb-extensions');
+let parquetExt = false;
+try {
+  for (const v of await readdir(extSrc)) {
+    try { await stat(join(extSrc, v, 'wasm_eh', 'parquet.duckdb_extension.wasm')); parquetExt = true; } catch { /* none */ }
+  }
+} catch { /* no vendor directory */ }
+
 const result = await esbuild.build({
   absWorkingDir: here,
   // Two self-contained entry points: app.js (the application) and sql.js (the SQL tab's
@@ -33,7 +44,7 @@ const result = await esbuild.build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __PARQUET_EXT__: String(parquetExt) },
 });
 
 await copyFile(join(here, 'index.html'), join(out, 'index.html'));
@@ -44,7 +55,7 @@ const ddb = join(here, 'node_modules', '@duckdb', 'duckdb-wasm');
 const ddbOut = join(out, 'assets', 'duckdb');
 await mkdir(ddbOut, { recursive: true });
 for (const f of ['dist/duckdb-eh.wasm', 'dist/duckdb-browser-eh.worker.js']) await cp(join(ddb, f), join(ddbOut, f.split('/').pop()));
-try { await cp(join(ddb, 'LICENSE'), join(ddbOut, 'LICENSE.txt')); } catch { /* not in every release */ }
+if (parquetExt) await cp(extSrc, join(ddbOut, 'extensions'), { recursive: true });
 
 // Third-party licences of everything bundled or copied.
 const pkgs = new Set(['@duckdb/duckdb-wasm']);

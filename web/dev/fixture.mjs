@@ -3,7 +3,8 @@
 // DIR/data/… is written; serve DIR with the dist: node dev/serve.mjs --data DIR.
 // It includes a hostile benchmark name, a PR branch, change points (a confirmed regression, an
 // improvement, a provisional one), an outlier, an environment change and a few errors.
-// --parquet also writes data/parquet/*.parquet with DuckDB-WASM's Node build (slow-ish).
+// It writes data/csv/performance_results.csv; with --duckdb PATH (a DuckDB CLI, run as
+// `PATH -c SQL`) also real data/parquet/{performance_results,series}.parquet for the SQL tab.
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ const OUT = opt('out', 'dev/out');
 const N = +opt('series', 60);
 const M = +opt('commits', 100);
 const CHUNK = +opt('chunk', 1000);
-const PARQUET = args.includes('--parquet');
+const DUCKDB = opt('duckdb', '');
 
 let seed = 42;
 const rnd = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 4294967296; };
@@ -80,7 +81,7 @@ for (const s of series) {
     const spread = Math.abs(v) * (0.01 + 0.01 * rnd());
     cols.commit.push(commits[k]); cols.time.push(times[k]); cols.value.push(round(v));
     cols.low.push(round(v - spread)); cols.high.push(round(v + spread)); cols.n.push(10); cols.run.push(String(1000 + k) + '-1');
-    if (PARQUET && s.i < 400) rowsForParquet.push([s, k, v]);
+    if (s.i < 400) rowsForParquet.push([s, k, round(v)]);
   }
   const onPR = s.i < 20;
   const branches = { [MAIN]: null };
@@ -185,8 +186,11 @@ const manifest = {
 };
 await writeFile(join(OUT, 'data', 'manifest.json'), JSON.stringify(manifest, null, 1));
 
-if (PARQUET) {
-  const { writeParquet } = await import('./parquet.mjs');
-  await writeParquet(join(OUT, 'data', 'parquet'), rowsForParquet, commits, times, series);
-}
+const { writeDownloads } = await import('./parquet.mjs');
+const sizes = await writeDownloads(join(OUT, 'data'), rowsForParquet, commits, times, DUCKDB);
+manifest.downloads[0].bytes = sizes.parquet || 0;
+manifest.downloads[1].bytes = sizes.csv;
+manifest.downloads[2].bytes = sizes.duckdb || 0;
+manifest.downloads[0].rows = manifest.downloads[1].rows = rowsForParquet.length;
+await writeFile(join(OUT, 'data', 'manifest.json'), JSON.stringify(manifest, null, 1));
 console.log(`fixture: ${N} series × ${M} commits → ${join(OUT, 'data')}`);

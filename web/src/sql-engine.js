@@ -1,39 +1,89 @@
-// DuckDB-WASM, in its own chunk: loaded only when the SQL tab opens. It imports nothing from
-// the application so that esbuild keeps it out of app.js (no shared chunk).
+// DuckDB-WASM, in its own entry point (assets/sql.js): imported only when the SQL tab opens.
 import * as duckdb from '@duckdb/duckdb-wasm';
 
 const quoteIdent = (s) => '"' + String(s).replace(/"/g, '""') + '"';
 const quoteStr = (s) => "'" + String(s).replace(/'/g, "''") + "'";
 
+// The SQL tab's data. DuckDB-WASM 1.32 (DuckDB 1.4) does not link the parquet extension in:
+// it would fetch it from extensions.duckdb.org, which this site never contacts. So each table
+// is read, in this order, from:
+//   1. its Parquet file, when the build bundled the parquet extension (web/vendor/duckdb-extensions)
+//   2. the same-named table of the site's DuckDB file (manifest.downloads, format "duckdb"),
+//      attached read-only over HTTP range requests: core DuckDB, no extension needed
+//   3. its CSV download (manifest.downloads, format "csv", same name), with read_csv
+/* global __PARQUET_EXT__ */
+const PARQUET_EXT = typeof __PARQUET_EXT__ !== 'undefined' && __PARQUET_EXT__;
+
 // open starts the worker (the "eh" bundle: WebAssembly exceptions, in every current browser),
-// then registers each manifest.sql.tables entry as a view over its Parquet file.
-export async function open(tables, onStatus) {
+// then registers each manifest.sql.tables entry as a view.
+export async function open(tables, downloads, onStatus) {
   const base = document.baseURI;
+  const status = (s) => onStatus && onStatus(s);
+  const sameOrigin = (p) => { try { const u = new URL(p, base); return u.origin === location.origin ? u.href : null; } catch { return null; } };
   const workerUrl = new URL('assets/duckdb/duckdb-browser-eh.worker.js', base).href;
   const wasmUrl = new URL('assets/duckdb/duckdb-eh.wasm', base).href;
   const worker = new Worker(workerUrl);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  onStatus && onStatus('Loading DuckDB (WebAssembly)…');
+  status('Loading DuckDB (WebAssembly)…');
   await db.instantiate(wasmUrl);
   await db.open({ filesystem: { allowFullHTTPReads: true } });
   const conn = await db.connect();
   // No extension is ever fetched from another host: autoloading is off, and an explicit
-  // INSTALL can only look on this site.
+  // INSTALL or LOAD can only look on this site.
   const repo = new URL('assets/duckdb/extensions', base).href;
   for (const s of ['SET autoinstall_known_extensions = false', 'SET autoload_known_extensions = false', 'SET custom_extension_repository = ' + quoteStr(repo)]) {
     try { await conn.query(s); } catch { /* older builds lack a setting */ }
   }
+  let parquet = false;
+  if (PARQUET_EXT) {
+    try { await conn.query('LOAD parquet'); parquet = true; } catch { /* fall back */ }
+  }
+  const dls = Array.isArray(downloads) ? downloads : [];
+  let attached = null; // table names in the attached database
+  const dbFile = dls.find((d) => d && d.format === 'duckdb' && sameOrigin(d.path));
+  if (!parquet && dbFile) {
+    try {
+      status('Attaching ' + dbFile.path + '…');
+      await db.registerFileURL('site.duckdb', sameOrigin(dbFile.path), duckdb.DuckDBDataProtocol.HTTP, false);
+      await conn.query("ATTACH 'site.duckdb' AS site (READ_ONLY)");
+      const r = await conn.query("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'site'");
+      attached = new Set(r.getChildAt(0).toArray().map(String));
+    } catch (err) {
+      attached = null;
+      console.warn('benchgate: could not attach ' + dbFile.path + ': ' + (err && err.message));
+    }
+  }
   const registered = [];
   let i = 0;
   for (const t of tables || []) {
-    if (!t || !t.name || !t.path) continue;
-    const u = new URL(t.path, base);
-    if (u.origin !== location.origin) continue; // same origin only
-    const file = 't' + i++ + '.parquet';
-    onStatus && onStatus('Registering ' + t.name + '…');
-    await db.registerFileURL(file, u.href, duckdb.DuckDBDataProtocol.HTTP, false);
-    await conn.query('CREATE OR REPLACE VIEW ' + quoteIdent(t.name) + ' AS SELECT * FROM read_parquet(' + quoteStr(file) + ')');
-    registered.push(t.name);
+    if (!t || !t.name) continue;
+    const view = 'CREATE OR REPLACE VIEW ' + quoteIdent(t.name) + ' AS ';
+    status('Registering ' + t.name + '…');
+    try {
+      if (parquet && sameOrigin(t.path)) {
+        const file = 't' + i++ + '.parquet';
+        await db.registerFileURL(file, sameOrigin(t.path), duckdb.DuckDBDataProtocol.HTTP, false);
+        await conn.query(view + 'SELECT * FROM read_parquet(' + quoteStr(file) + ')');
+        registered.push({ name: t.name, source: 'parquet' });
+        continue;
+      }
+      if (attached && attached.has(t.name)) {
+        await conn.query(view + 'SELECT * FROM site.' + quoteIdent(t.name));
+        registered.push({ name: t.name, source: 'duckdb' });
+        continue;
+      }
+      const csv = dls.find((d) => d && d.format === 'csv' && d.name === t.name && sameOrigin(d.path));
+      if (csv) {
+        const file = 't' + i++ + '.csv';
+        await db.registerFileURL(file, sameOrigin(csv.path), duckdb.DuckDBDataProtocol.HTTP, false);
+        await conn.query(view + 'SELECT * FROM read_csv(' + quoteStr(file) + ')');
+        registered.push({ name: t.name, source: 'csv' });
+        continue;
+      }
+      registered.push({ name: t.name, source: '', error: 'no readable file' });
+    } catch (err) {
+      registered.push({ name: t.name, source: '', error: err && err.message ? err.message : String(err) });
+    }
   }
   return {
     registered,

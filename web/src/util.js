@@ -139,7 +139,7 @@ function sig3(x) {
   const a = Math.abs(x);
   if (a === 0) return '0';
   if (a >= 1000) return x.toFixed(0);
-  if (a >= 100) return x.toFixed(1).replace(/\.0$/, '');
+  if (a >= 99.95) return x.toFixed(0);
   return x.toPrecision(3);
 }
 

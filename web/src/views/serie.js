@@ -193,7 +193,7 @@ export async function serie(el, ctx) {
         h('div', { class: 'tip-head' }, h('span', { class: 'lg ' + (br === mainName ? 'lg-main' : 'lg-pr') }), br),
         h('div', null, commitLink(m, commit), ' ', h('span', { class: 'muted' }, fmtDateTime(o.time[k]))),
         h('div', { class: 'tip-value' }, sc.fmt(o.value[k])),
-        h('div', { class: 'muted' }, 'low–high ', sc.fmt(o.low[k]), ' – ', sc.fmt(o.high[k]), ' · n ', String(o.n[k] ?? '')),
+        h('div', { class: 'muted' }, 'low–high ', sc.fmtNum(o.low[k]), ' – ', sc.fmt(o.high[k]), ' · n ', String(o.n[k] ?? '')),
         o.run[k] ? h('div', { class: 'muted' }, 'run ', o.run[k]) : '',
         br === mainName && outliers.has(commit) ? h('div', { class: 'warn' }, 'outlier') : '',
         chg ? h('div', { class: dirClass(chg.direction) }, chg.direction + ' ' + fmtPct(chg.change) + ' (' + chg.status + ')') : '',
@@ -257,7 +257,7 @@ export async function serie(el, ctx) {
       series,
       axes: [
         { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid } },
-        { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 64, label: sc.label, labelSize: 20, values: (u, ticks) => ticks.map((v) => sc.fmtNum(v)) },
+        { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 64, label: sc.label, labelSize: 20, values: (u, ticks, ax, space, incr) => { const d = Math.max(0, Math.min(9, -Math.floor(Math.log10(Math.abs(incr * sc.factor) || 1) + 1e-9))); return ticks.map((v) => (v * sc.factor).toFixed(d)); } },
       ],
       hooks: {
         draw: [markers],
@@ -270,7 +270,7 @@ export async function serie(el, ctx) {
     if (isFinite(range.from) && isFinite(range.to) && range.to > range.from) plot.setScale('x', { min: range.from, max: range.to });
     ready = true;
     bindMouse(plot);
-    renderTables();
+    renderTablesNow();
   }
 
   function bindMouse(u) {

@@ -17,11 +17,15 @@ export async function sqlView(el, ctx) {
   const run = h('button', { type: 'button', class: 'btn primary', 'data-testid': 'sql-run', disabled: true }, 'Run');
   const status = h('span', { class: 'muted small', 'aria-live': 'polite', 'data-testid': 'sql-status' }, 'Loading DuckDB…');
   const out = h('div', { class: 'sql-out' });
+  const tableItems = new Map();
 
   const side = h('aside', { class: 'sql-side' },
     h('h2', null, 'Tables'),
-    tables.length ? h('ul', { class: 'plain' }, tables.map((t) => h('li', null,
-      h('button', { type: 'button', class: 'linkish mono', title: 'DESCRIBE ' + t.name, onclick: () => { input.value = 'DESCRIBE ' + t.name; exec(); } }, t.name)))) : h('p', { class: 'muted' }, 'None.'),
+    tables.length ? h('ul', { class: 'plain' }, tables.map((t) => {
+      const li = h('li', null, h('button', { type: 'button', class: 'linkish mono', title: 'DESCRIBE ' + t.name, onclick: () => { input.value = 'DESCRIBE ' + t.name; exec(); } }, t.name));
+      tableItems.set(t.name, li);
+      return li;
+    })) : h('p', { class: 'muted' }, 'None.'),
     examples.length ? [h('h2', null, 'Examples'), h('ul', { class: 'plain examples' }, examples.map((x) => h('li', null,
       h('button', { type: 'button', class: 'linkish', 'data-nav-item': '', title: x.sql, onclick: () => { input.value = x.sql; exec(); } }, x.title || x.sql))))] : null);
 
@@ -62,7 +66,7 @@ export async function sqlView(el, ctx) {
   try {
     if (!enginePromise) {
       // A computed URL: esbuild leaves this import alone, and assets/sql.js is its own entry point.
-      enginePromise = import(new URL('sql.js', import.meta.url).href).then((mod) => mod.open(tables, (s) => { status.textContent = s; }));
+      enginePromise = import(new URL('sql.js', import.meta.url).href).then((mod) => mod.open(tables, m.downloads, (s) => { status.textContent = s; }));
       enginePromise.catch(() => { enginePromise = null; });
     }
     engine = await enginePromise;
@@ -75,7 +79,14 @@ export async function sqlView(el, ctx) {
   }
   if (ctx.stale()) return;
   run.disabled = false;
-  status.textContent = 'Ready' + (engine.version ? ' · DuckDB ' + engine.version : '') + ' · ' + engine.registered.length + ' tables';
+  const ok = engine.registered.filter((t) => !t.error);
+  status.textContent = 'Ready' + (engine.version ? ' · DuckDB ' + engine.version : '') + ' · ' + ok.length + (ok.length === 1 ? ' table' : ' tables') +
+    (ok.length ? ' (from ' + [...new Set(ok.map((t) => t.source))].join(', ') + ')' : '');
+  for (const t of engine.registered) {
+    const li = tableItems.get(t.name);
+    if (li) li.append(h('span', { class: 'muted small' }, t.error ? ' unavailable' : ' ' + t.source));
+    if (li && t.error) li.title = t.error;
+  }
   if (ctx.params.get('q')) await exec();
   else ctx.ready('sql');
   input.focus();
