@@ -11,7 +11,7 @@ export async function sqlView(el, ctx) {
   const initial = ctx.params.get('q') || (examples[0] && examples[0].sql) || (tables[0] ? 'SELECT * FROM ' + tables[0].name + ' LIMIT 20' : 'SELECT 42');
 
   el.append(h('h1', null, 'SQL'));
-  el.append(h('p', { class: 'muted' }, 'DuckDB in your browser over the site\'s Parquet files. Ctrl+Enter runs; the address bar keeps the query, so a link reproduces it.'));
+  el.append(h('p', { class: 'muted' }, 'DuckDB in your browser, over the site\'s data files (nothing leaves this page). Ctrl+Enter runs; the address keeps the query, so a link to it reproduces it.'));
   const input = h('textarea', { 'data-testid': 'sql-input', class: 'sql-input mono', rows: '7', spellcheck: 'false', 'aria-label': 'SQL query', autocapitalize: 'off', autocomplete: 'off' });
   input.value = initial;
   const run = h('button', { type: 'button', class: 'btn primary', 'data-testid': 'sql-run', disabled: true }, 'Run');
