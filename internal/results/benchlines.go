@@ -15,15 +15,23 @@ const maxLineBytes = 60 << 10
 // records which lines start with "Benchmark" (so that a
 // benchfmt.SyntaxError on a benchmark line can be told from one on a unit
 // metadata line) and which were cut. Lines are split at '\n', as
-// bufio.ScanLines splits them for benchfmt, so line numbers agree.
+// bufio.ScanLines splits them for benchfmt, so line numbers agree. What it
+// keeps of the benchmark lines is bounded by forget; the cut lines (at most
+// one per 60 KiB of input) are kept.
 type lineFilter struct {
 	r       io.Reader
 	line    int    // 1-based number of the current line
 	n       int    // bytes of the current line so far
 	prefix  []byte // the line's first bytes, while they may still match
 	decided bool   // whether the current line is classified
-	bench   []int  // ascending numbers of the lines starting with "Benchmark"
-	long    []int  // ascending numbers of the lines that were cut
+	bench   []int  // ascending numbers of the lines starting with "Benchmark", from the first not forgotten
+	long    []longLine
+}
+
+// longLine is a line that was cut.
+type longLine struct {
+	line  int
+	bench bool // it starts with "Benchmark"
 }
 
 var benchmarkPrefix = []byte("Benchmark")
@@ -60,7 +68,8 @@ func (x *lineFilter) filter(p []byte) int {
 		x.n++
 		if x.n > maxLineBytes {
 			if x.n == maxLineBytes+1 {
-				x.long = append(x.long, x.line)
+				bench := len(x.bench) > 0 && x.bench[len(x.bench)-1] == x.line
+				x.long = append(x.long, longLine{x.line, bench})
 			}
 			continue
 		}
@@ -81,14 +90,23 @@ func (x *lineFilter) filter(p []byte) int {
 	return w
 }
 
-// isBenchmark reports whether line n started with "Benchmark".
+// isBenchmark reports whether line n, not forgotten, started with
+// "Benchmark".
 func (x *lineFilter) isBenchmark(n int) bool {
 	_, ok := slices.BinarySearch(x.bench, n)
 	return ok
 }
 
+// forget drops what isBenchmark knows of the lines before line n: benchfmt
+// reports lines in order, so the caller is done with them once it has a
+// record of line n.
+func (x *lineFilter) forget(n int) {
+	i, _ := slices.BinarySearch(x.bench, n)
+	x.bench = x.bench[i:]
+}
+
 // isLong reports whether line n was cut.
 func (x *lineFilter) isLong(n int) bool {
-	_, ok := slices.BinarySearch(x.long, n)
+	_, ok := slices.BinarySearchFunc(x.long, n, func(l longLine, n int) int { return l.line - n })
 	return ok
 }

@@ -212,7 +212,7 @@ func ReadCriterionDir(fsys fs.FS, root string) (ReadOutput, error) {
 // criterionBenchmark reads the benchmark in dir (a "new" directory).
 func criterionBenchmark(fsys fs.FS, dir, shown string) (Result, error) {
 	load := func(name string) (*criterionFile, error) {
-		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		data, err := readFSFile(fsys, path.Join(dir, name), path.Join(shown, name))
 		if err != nil {
 			return nil, err
 		}

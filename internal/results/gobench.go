@@ -16,6 +16,10 @@ import (
 // to B/s) and reads unit metadata lines ("Unit x better=higher"). A parser
 // of our own would drift from it.
 
+// maxWarnings caps the warnings [ReadGoBench] lists, so that a huge input of
+// malformed lines holds no more memory than a good one.
+const maxWarnings = 1000
+
 // ReadGoBench reads `go test -bench` output and returns one merged [Result]
 // per benchmark.
 //
@@ -40,17 +44,28 @@ import (
 // Lines that are not benchmark results (logs, PASS, ok) are skipped. A
 // benchmark line that does not parse, or that carries a NaN, infinite or
 // negative value or a unit twice, or that is longer than 60 KiB, is skipped
-// with a warning naming file:line; so is invalid unit metadata. The error is
-// for I/O errors only. The output counts benchmark lines in Records and
-// Parsed.
+// with a warning naming file:line; so is invalid unit metadata. Past
+// maxWarnings warnings, one last warning counts the rest. The error is for
+// I/O errors only. The output counts benchmark lines in Records and Parsed.
+//
+// ReadGoBench streams: it holds the merged results (8 bytes per value of
+// every line, plus each benchmark's name, parameters and metric names), not
+// the input, whatever its size.
 func ReadGoBench(r io.Reader, fileName string) (ReadOutput, error) {
 	out := ReadOutput{Format: FormatGoBench}
 	lines := newLineFilter(r)
 	br := benchfmt.NewReader(lines, fileName)
-	var rs []Result
+	var m merger
+	warnings := 0
+	warn := func(err error) {
+		if warnings++; warnings <= maxWarnings {
+			out.Warnings = append(out.Warnings, err)
+		}
+	}
 	for br.Scan() {
 		rec := br.Result()
-		if _, line := rec.Pos(); lines.isLong(line) {
+		_, line := rec.Pos()
+		if lines.isLong(line) {
 			continue // warned below
 		}
 		switch rec := rec.(type) {
@@ -58,41 +73,46 @@ func ReadGoBench(r io.Reader, fileName string) (ReadOutput, error) {
 			out.Records++
 			res, err := goBenchResult(rec)
 			if err != nil {
-				out.Warnings = append(out.Warnings, err)
+				warn(err)
 				continue
 			}
-			rs = append(rs, res)
+			out.Parsed++
+			m.add(res)
 		case *benchfmt.SyntaxError:
 			if lines.isBenchmark(rec.Line) {
 				out.Records++
 			}
-			out.Warnings = append(out.Warnings, rec)
+			warn(rec)
 		case *benchfmt.UnitMetadata:
 			if err := checkUnitMetadata(rec); err != nil {
-				out.Warnings = append(out.Warnings, err)
+				warn(err)
 			}
 		}
+		lines.forget(line)
 	}
 	if err := br.Err(); err != nil {
 		return out, fmt.Errorf("reading Go benchmarks: %w", err) // it names file:line
 	}
-	for _, line := range lines.long {
-		if lines.isBenchmark(line) {
+	for _, l := range lines.long {
+		if l.bench {
 			out.Records++
-			out.Warnings = append(out.Warnings, &DataError{File: fileName, Line: line,
+			warn(&DataError{File: fileName, Line: l.line,
 				Err: fmt.Errorf("line longer than %d bytes; skipped", maxLineBytes)})
 		}
 	}
+	if warnings > maxWarnings {
+		out.Warnings = append(out.Warnings, &DataError{File: fileName,
+			Err: fmt.Errorf("%d more malformed lines not listed", warnings-maxWarnings)})
+	}
 	// Metadata may follow the results it describes: apply it at the end.
 	units := br.Units()
-	for i := range rs {
-		for j := range rs[i].Metrics {
-			m := &rs[i].Metrics[j]
-			m.Better, m.Exact = goBenchDirection(units, m.Unit)
+	for i := range m.out {
+		for j := range m.out[i].Metrics {
+			mt := &m.out[i].Metrics[j]
+			mt.Better, mt.Exact = goBenchDirection(units, mt.Unit)
 		}
 	}
-	out.Parsed = len(rs)
-	out.Results = Merge(rs)
+	out.Results = m.out
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,9 @@ import (
 // benchmark's {output} file (package runner). A larger input is an error
 // wrapping a [*SizeError] (see [LimitReader]). docs/formats.md documents it.
 const MaxFileBytes = 256 << 20
+
+// maxFileBytes is MaxFileBytes; tests lower it.
+var maxFileBytes int64 = MaxFileBytes
 
 // SizeError reports an input larger than the limit on what is read of it.
 type SizeError struct {
@@ -99,4 +103,33 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// readFSFile reads file name of fsys, shown as shown in errors: a regular
+// file (checked before it is opened and after) of at most maxFileBytes.
+func readFSFile(fsys fs.FS, name, shown string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckFileType(shown, fi.Mode(), false); err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := CheckFileType(shown, fi.Mode(), false); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(LimitReader(f, maxFileBytes))
+	var de *DataError
+	if errors.As(err, &de) && de.File == "" {
+		return nil, &DataError{File: shown, Err: de.Err}
+	}
+	return data, err
 }

@@ -245,37 +245,53 @@ func CheckSamples(xs []float64) error {
 // appended in order, iterations concatenated. A failure in any repetition is
 // kept on its own as a failed result. Order of first appearance is kept.
 func Merge(rs []Result) []Result {
-	type key struct{ name, params, hw, dev string }
-	idx := map[key]int{}
-	var out []Result
+	var m merger
 	for _, r := range rs {
-		if r.Failure != nil {
-			out = append(out, r)
-			continue
-		}
-		k := key{r.Name, r.ParamString(), r.Hardware.Type, r.Hardware.DeviceName}
-		i, ok := idx[k]
-		if !ok {
-			idx[k] = len(out)
-			c := r
-			c.Metrics = append([]Metric(nil), r.Metrics...)
-			for j := range c.Metrics {
-				c.Metrics[j].Samples = append([]float64(nil), c.Metrics[j].Samples...)
-			}
-			c.Iterations = append([][]float64(nil), r.Iterations...)
-			out = append(out, c)
-			continue
-		}
-		dst := &out[i]
-		for _, m := range r.Metrics {
-			if dm := dst.Metric(m.Name); dm != nil {
-				dm.Samples = append(dm.Samples, m.Samples...)
-			} else {
-				m.Samples = append([]float64(nil), m.Samples...)
-				dst.Metrics = append(dst.Metrics, m)
-			}
-		}
-		dst.Iterations = append(dst.Iterations, r.Iterations...)
+		m.add(r)
 	}
-	return out
+	return m.out
+}
+
+// merger is [Merge] one result at a time, for a reader that streams: what
+// it holds grows with the benchmarks and their samples, not with the
+// results added.
+type merger struct {
+	idx map[mergeKey]int
+	out []Result
+}
+
+type mergeKey struct{ name, params, hw, dev string }
+
+// add folds r into the merged results; r's slices are copied, not kept.
+func (m *merger) add(r Result) {
+	if r.Failure != nil {
+		m.out = append(m.out, r)
+		return
+	}
+	if m.idx == nil {
+		m.idx = map[mergeKey]int{}
+	}
+	k := mergeKey{r.Name, r.ParamString(), r.Hardware.Type, r.Hardware.DeviceName}
+	i, ok := m.idx[k]
+	if !ok {
+		m.idx[k] = len(m.out)
+		c := r
+		c.Metrics = append([]Metric(nil), r.Metrics...)
+		for j := range c.Metrics {
+			c.Metrics[j].Samples = append([]float64(nil), c.Metrics[j].Samples...)
+		}
+		c.Iterations = append([][]float64(nil), r.Iterations...)
+		m.out = append(m.out, c)
+		return
+	}
+	dst := &m.out[i]
+	for _, mt := range r.Metrics {
+		if dm := dst.Metric(mt.Name); dm != nil {
+			dm.Samples = append(dm.Samples, mt.Samples...)
+		} else {
+			mt.Samples = append([]float64(nil), mt.Samples...)
+			dst.Metrics = append(dst.Metrics, mt)
+		}
+	}
+	dst.Iterations = append(dst.Iterations, r.Iterations...)
 }
