@@ -11,6 +11,11 @@
 #                          cache holding every module `go build ./cmd/action`
 #                          needs (GOPROXY=off inside: a missing module fails
 #                          loudly instead of hanging on the network)
+#   node:20-bookworm-slim  the debian stand-in plus the host's Node.js (node,
+#                          and npm as installed) and an
+#                          npm cache holding every package web/package-lock.json
+#                          names (npm runs offline inside: a missing package
+#                          fails loudly instead of hanging on the network)
 #   benchgate-local/job:bookworm  the job image act runs `run:` steps in
 #                          (-P self-hosted=...): the rootfs with bash and git
 #
@@ -19,7 +24,7 @@
 # Debian archive and Go module proxy (or a warm module cache).
 #
 #   scripts/build-base-images.sh          # builds what is missing or stale
-#   FORCE=1 scripts/build-base-images.sh  # rebuilds all three
+#   FORCE=1 scripts/build-base-images.sh  # rebuilds them all
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,10 +94,26 @@ if [ -n "$force" ] || [ "$(label "$go_img" benchgate.go-sum)" != "$sum" ]; then
   commit_from "$slim_img" "$go_img" "$go_recipe" -v "$goroot:/mnt/go:ro" -v "$mod:/mnt/mod:ro"
 fi
 
-# 4. The job image for act.
+# 4. node:20-bookworm-slim stand-in, rebuilt when the lockfile, the host's
+# Node.js or the recipe changed.
+node_img=node:20-bookworm-slim
+node_recipe='tar -C / -xf /mnt/node.tar; mkdir -p /root/.npm; cp -a /mnt/npm/. /root/.npm/'
+nsum=$( (cat web/package-lock.json; echo "$node_recipe"; node --version; npm --version) | sha256sum | cut -c1-16)
+if [ -n "$force" ] || [ "$(label "$node_img" benchgate.npm-sum)" != "$nsum" ]; then
+  nd=$(mktemp -d)
+  trap 'rc=$?; chmod -R u+w ${mod:+"$mod"} "$nd" 2>/dev/null; rm -rf ${mod:+"$mod"} "$nd"; exit $rc' EXIT
+  # node and npm as installed (npm may have been upgraded past its package's files)
+  tar -cf "$nd/node.tar" -C / usr/bin/node usr/bin/npm usr/bin/npx usr/lib/node_modules/npm
+  mkdir -p "$nd/npm" "$nd/web"
+  cp web/package.json web/package-lock.json "$nd/web/"
+  (cd "$nd/web" && npm ci --cache "$nd/npm" --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null)
+  changes=(--change 'ENV npm_config_offline=true' --change 'CMD ["node"]' --change "LABEL benchgate.npm-sum=$nsum")
+  commit_from "$slim_img" "$node_img" "$node_recipe" -v "$nd:/mnt:ro"
+fi
+# 5. The job image for act.
 changes=(--change 'CMD ["bash"]')
 if ! have "$job_img"; then
   docker tag "$slim_img" "$job_img"
   echo "==> tagged $job_img"
 fi
-docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($slim_img|$go_img|$job_img|$root_img) "
+docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($slim_img|$go_img|$node_img|$job_img|$root_img) "
