@@ -41,7 +41,27 @@ export function heatmaps(el, ctx) {
   el.append(h('div', { class: 'heat-wrap' }, table(hm, tip)));
   el.append(tip);
   ctx.ready('heatmaps');
-  return { destroy() { tip.remove(); } };
+  // Arrow keys move in the grid (j/k move through the cells in reading order).
+  const grid = el.querySelector('.heat');
+  return {
+    keys(e, field) {
+      if (field) return false;
+      const cur = document.activeElement;
+      if (!cur || !grid.contains(cur) || cur.dataset.r == null) return false;
+      const d = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] }[e.key];
+      if (!d) return false;
+      let r = +cur.dataset.r, c = +cur.dataset.c;
+      const nr = (hm.rows || []).length, nc = (hm.columns || []).length;
+      for (let i = 0; i < Math.max(nr, nc); i++) {
+        r += d[0]; c += d[1];
+        if (r < 0 || c < 0 || r >= nr || c >= nc) break;
+        const next = grid.querySelector(`[data-r="${r}"][data-c="${c}"]`);
+        if (next) { next.focus(); next.scrollIntoView({ block: 'nearest', inline: 'nearest' }); break; }
+      }
+      return true;
+    },
+    destroy() { tip.remove(); },
+  };
 }
 
 function legend() {
@@ -59,14 +79,8 @@ const lum = (r, g, b) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 
 function table(hm, tip) {
   const rows = hm.rows || [], cols = hm.columns || [], vals = hm.values || [], ids = hm.series || [], best = hm.best || [];
-  const all = vals.flat().filter((v) => typeof v === 'number');
-  let maxR = 2;
-  for (let r = 0; r < rows.length; r++) {
-    const b = vals[r] && vals[r][best[r]];
-    for (const v of vals[r] || []) { const q = ratioOf(v, b, hm.better); if (isFinite(q)) maxR = Math.max(maxR, q); }
-  }
-  maxR = Math.min(maxR, 100);
-  void all;
+  // A fixed scale, the legend's: 1× (best) to 10× worse and beyond.
+  const maxR = 10;
   const show = (cell, text) => {
     tip.replaceChildren(...text.map((t, i) => (i === 0 ? h('strong', null, t) : h('div', null, t))));
     tip.hidden = false;
@@ -93,8 +107,8 @@ function table(hm, tip) {
       const t = isFinite(q) ? 1 - Math.log(q) / Math.log(maxR) : 0.5;
       const [R, G, B] = viridis(t);
       const text = [rows[r] + ' on ' + cols[c], sc.fmt(v), isFinite(q) ? (c === bi ? 'best (1.00×)' : q.toFixed(2) + '× the best (' + cols[bi] + ')') : ''];
-      const cell = id ? h('a', { href: serieHref(id), class: 'heat-link', 'data-nav-item': '', 'aria-label': text.join(', ') }, sc.fmtNum(v))
-        : h('span', { tabindex: '0', 'aria-label': text.join(', ') }, sc.fmtNum(v));
+      const cell = id ? h('a', { href: serieHref(id), class: 'heat-link', 'data-nav-item': '', 'data-r': r, 'data-c': c, 'aria-label': text.join(', ') }, sc.fmtNum(v))
+        : h('span', { tabindex: '0', 'data-nav-item': '', 'data-r': r, 'data-c': c, 'aria-label': text.join(', ') }, sc.fmtNum(v));
       const td = h('td', { class: 'heat-cell' + (c === bi ? ' best' : ''), 'data-ratio': isFinite(q) ? q.toFixed(3) : '' }, cell);
       td.style.backgroundColor = `rgb(${R},${G},${B})`;
       td.style.color = lum(R, G, B) > 0.45 ? '#111' : '#fff';

@@ -21,6 +21,22 @@ function parseWhen(s) {
 }
 const fmtWhen = (sec) => new Date(sec * 1000).toISOString().slice(0, 16) + 'Z';
 
+// UTC tick labels, 24-hour clock: "11-24" for days, "06:00" within a day, the date under the
+// first tick of each day, the year under the first tick of each year.
+function timeTicks(u, ticks, ax, space, incr) {
+  let prevDay = '', prevYear = '';
+  return ticks.map((t) => {
+    const d = new Date(t * 1000).toISOString();
+    const day = d.slice(5, 10), year = d.slice(0, 4);
+    const newYear = year !== prevYear, newDay = d.slice(0, 10) !== prevDay;
+    prevYear = year; prevDay = d.slice(0, 10);
+    if (incr >= 86400 * 28) return d.slice(0, 7);
+    if (incr >= 86400) return newYear ? day + '\n' + year : day;
+    const hm = d.slice(11, 16);
+    return newDay ? hm + '\n' + day + (newYear ? ' ' + year : '') : hm;
+  });
+}
+
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -256,7 +272,7 @@ export async function serie(el, ctx) {
       bands: [{ series: [3, 2], fill: colors.band }],
       series,
       axes: [
-        { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid } },
+        { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 46, values: timeTicks },
         { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 64, label: sc.label, labelSize: 20, values: (u, ticks, ax, space, incr) => { const d = Math.max(0, Math.min(9, -Math.floor(Math.log10(Math.abs(incr * sc.factor) || 1) + 1e-9))); return ticks.map((v) => (v * sc.factor).toFixed(d)); } },
       ],
       hooks: {
@@ -386,7 +402,7 @@ export async function serie(el, ctx) {
         return h('tr', { class: br !== mainName ? 'pr-row' : '' },
           map.pr ? h('td', { class: 'ellip' }, br) : null,
           h('td', null, commitLink(m, c)),
-          h('td', null, fmtDateTime(o.time[k])),
+          h('td', { class: 'date' }, fmtDateTime(o.time[k])),
           h('td', { class: 'num' }, sc.fmtNum(o.value[k])),
           h('td', { class: 'num muted' }, sc.fmtNum(o.low[k])),
           h('td', { class: 'num muted' }, sc.fmtNum(o.high[k])),
@@ -400,7 +416,7 @@ export async function serie(el, ctx) {
         h('thead', null, h('tr', null, th('Commit'), th('Date'), th('Change', 'num'), th('Interval', 'num'), th('Before → after', 'num'), th('Severity'), th('Status'))),
         h('tbody', null, changes.map((c) => h('tr', null,
           h('td', null, c.previous ? compareLink(m, c.previous, c.commit, shortCommit(c.previous) + '…' + shortCommit(c.commit)) : commitLink(m, c.commit)),
-          h('td', null, fmtDateTime(c.time)),
+          h('td', { class: 'date' }, fmtDateTime(c.time)),
           h('td', { class: 'num ' + dirClass(c.direction) }, fmtPct(c.change)),
           h('td', { class: 'num muted' }, interval(c)),
           h('td', { class: 'num' }, sc.fmt(c.before), ' → ', sc.fmt(c.after)),
@@ -410,7 +426,7 @@ export async function serie(el, ctx) {
     if (env.length) {
       parts.push(h('section', { class: 'panel' }, h('h2', null, 'Environment changes'), h('table', { class: 'tbl' },
         h('thead', null, h('tr', null, th('Commit'), th('Date'), th('What'))),
-        h('tbody', null, env.map((e) => h('tr', null, h('td', null, commitLink(m, e.commit)), h('td', null, fmtDateTime(e.time)), h('td', null, e.what)))))));
+        h('tbody', null, env.map((e) => h('tr', null, h('td', null, commitLink(m, e.commit)), h('td', { class: 'date' }, fmtDateTime(e.time)), h('td', null, e.what)))))));
     }
     parts.push(h('section', { class: 'panel' }, h('h2', null, 'Raw data'),
       h('p', { class: 'muted small' }, (isFinite(range.from) ? 'Points in the zoomed range, ' : 'All loaded points, ') + 'newest first' +

@@ -45,7 +45,7 @@ export async function sqlView(el, ctx) {
       const r = await engine.query(q);
       if (ctx.stale()) return;
       const tbl = h('table', { class: 'tbl sql-result', 'data-testid': 'sql-result' },
-        h('thead', null, h('tr', null, r.columns.map((c, j) => h('th', { scope: 'col', title: r.kinds[j] }, c)))),
+        h('thead', null, h('tr', null, r.columns.map((c, j) => h('th', { scope: 'col', title: r.kinds[j], class: /Int|Float|Decimal/.test(r.kinds[j]) ? 'num' : null }, c)))),
         h('tbody', null, r.rows.map((row) => h('tr', null, row.map((v, j) => h('td', { class: (/Int|Float|Decimal/.test(r.kinds[j]) ? 'num' : '') + (v === 'NULL' ? ' muted' : '') }, v))))));
       tbl.dataset.rows = String(r.total);
       out.replaceChildren(h('div', { class: 'scroll-x sql-scroll' }, tbl));
