@@ -42,6 +42,9 @@ type Options struct {
 	Issues map[string]string
 	// Config grades severities, as in history.Options.
 	Config comparison.Config
+	// Comparison, when set, is a verdict of a candidate against its
+	// baseline shown on the overview (benchgate report --base --head).
+	Comparison *comparison.Comparison
 	// MaxBranches is how many branches other than the main one are shown
 	// (most runs first); default 20.
 	MaxBranches int

@@ -49,23 +49,87 @@ func (t stamp) unix() int64 { return time.Time(t).Unix() }
 
 // manifest is data/manifest.json.
 type manifest struct {
-	Format      int          `json:"format"`
-	Generated   stamp        `json:"generated"`
-	Title       string       `json:"title"`
-	Repo        string       `json:"repo"`
-	CommitURL   string       `json:"commitUrl"`
-	CompareURL  string       `json:"compareUrl"`
-	MainBranch  string       `json:"mainBranch"`
-	Branches    []branchInfo `json:"branches"`
-	Counts      counts       `json:"counts"`
-	Latest      latest       `json:"latest"`
-	Suites      []suiteInfo  `json:"suites"`
-	Regressions []regression `json:"regressions"`
-	Changes     []change     `json:"changes"`
-	Heatmaps    []heatmap    `json:"heatmaps"`
-	Errors      []errorGroup `json:"errors"`
-	Downloads   []download   `json:"downloads"`
-	SQL         sqlInfo      `json:"sql"`
+	Format      int            `json:"format"`
+	Generated   stamp          `json:"generated"`
+	Title       string         `json:"title"`
+	Repo        string         `json:"repo"`
+	CommitURL   string         `json:"commitUrl"`
+	CompareURL  string         `json:"compareUrl"`
+	MainBranch  string         `json:"mainBranch"`
+	Branches    []branchInfo   `json:"branches"`
+	Counts      counts         `json:"counts"`
+	Latest      latest         `json:"latest"`
+	Suites      []suiteInfo    `json:"suites"`
+	Regressions []regression   `json:"regressions"`
+	Changes     []change       `json:"changes"`
+	Heatmaps    []heatmap      `json:"heatmaps"`
+	Hardware    []hardwareInfo `json:"hardware"`
+	Errors      []errorGroup   `json:"errors"`
+	Downloads   []download     `json:"downloads"`
+	SQL         sqlInfo        `json:"sql"`
+	// Comparison is set in a report of two sides (benchgate report --base
+	// --head).
+	Comparison *comparisonInfo `json:"comparison,omitempty"`
+}
+
+// hardwareInfo is a platform as the runs recorded it (not the machine
+// that built the site).
+type hardwareInfo struct {
+	Name         string `json:"name"` // e.g. "cuda (H100)"
+	Type         string `json:"type"`
+	Device       string `json:"device"`
+	Driver       string `json:"driver"`
+	MemoryMB     value  `json:"memoryMB"`
+	ComputeUnits int    `json:"computeUnits"`
+	Results      int    `json:"results"`
+	Runs         int    `json:"runs"`
+	LastRun      stamp  `json:"lastRun"`
+}
+
+// comparisonInfo is the verdict of a candidate against its baseline.
+type comparisonInfo struct {
+	Headline string          `json:"headline"`
+	Base     sideInfo        `json:"base"`
+	Head     sideInfo        `json:"head"`
+	Rows     []comparisonRow `json:"rows"`
+	Missing  []missingInfo   `json:"missing"`
+	Failed   []failedInfo    `json:"failed"`
+}
+
+type sideInfo struct {
+	Label  string `json:"label"`
+	Commit string `json:"commit"`
+	Ref    string `json:"ref"`
+}
+
+type comparisonRow struct {
+	Series   string `json:"series"`
+	Name     string `json:"name"`
+	Metric   string `json:"metric"`
+	Unit     string `json:"unit"`
+	Better   string `json:"better"`
+	Base     value  `json:"base"`
+	Head     value  `json:"head"`
+	NBase    int    `json:"nBase"`
+	NHead    int    `json:"nHead"`
+	Change   value  `json:"change"`
+	Low      value  `json:"low"`
+	High     value  `json:"high"`
+	P        value  `json:"p"`
+	Severity string `json:"severity"`
+	Verdict  string `json:"verdict"`
+	Reason   string `json:"reason"`
+}
+
+type missingInfo struct {
+	Name   string `json:"name"`
+	OnlyIn string `json:"onlyIn"`
+}
+
+type failedInfo struct {
+	Benchmark string `json:"benchmark"`
+	Type      string `json:"type"`
+	Message   string `json:"message"`
 }
 
 type branchInfo struct {

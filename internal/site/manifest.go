@@ -11,7 +11,9 @@ import (
 	"strings"
 
 	"github.com/benchgate/benchgate/gate"
+	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/results"
 )
 
@@ -64,8 +66,50 @@ func (b *builder) manifest(ctx context.Context) (manifest, error) {
 			Hardware: results.SeriesKey{Hardware: e.Hardware, Device: e.Device}.HardwareName(), Count: e.Count,
 			Message: e.Message, Command: e.Command, LastCommit: e.LastCommit, LastTime: stamp(e.LastTime)})
 	}
+	hw, err := b.st.HardwareSummaries(ctx)
+	if err != nil {
+		return m, err
+	}
+	m.Hardware = []hardwareInfo{}
+	for _, h := range hw {
+		m.Hardware = append(m.Hardware, hardwareInfo{Name: results.SeriesKey{Hardware: h.Type, Device: h.Device}.HardwareName(),
+			Type: h.Type, Device: h.Device, Driver: h.Driver, MemoryMB: value(h.MemoryMB), ComputeUnits: h.ComputeUnits,
+			Results: h.Results, Runs: h.Runs, LastRun: stamp(h.LastRun)})
+	}
+	if c := b.o.Comparison; c != nil {
+		m.Comparison = comparisonOf(c)
+	}
 	m.Downloads, m.SQL, err = b.downloads(ctx)
 	return m, err
+}
+
+// comparisonOf is the manifest's record of a verdict.
+func comparisonOf(c *comparison.Comparison) *comparisonInfo {
+	side := func(s comparison.Side) sideInfo { return sideInfo{Label: s.Label, Commit: s.Commit, Ref: s.Ref} }
+	out := &comparisonInfo{Headline: comparison.Headline(c), Base: side(c.Base), Head: side(c.Head),
+		Rows: []comparisonRow{}, Missing: []missingInfo{}, Failed: []failedInfo{}}
+	for _, r := range c.Rows {
+		name := r.Key.Benchmark
+		if p := report.DisplayParams(r.Key.Params); p != "" {
+			name += " [" + p + "]"
+		}
+		name += " " + r.Key.Metric + " on " + r.Key.HardwareName()
+		out.Rows = append(out.Rows, comparisonRow{Series: SeriesID(r.Key), Name: name, Metric: r.Key.Metric, Unit: r.Unit,
+			Better: directionName(r.Better), Base: value(r.BaseMedian), Head: value(r.HeadMedian), NBase: r.NBase, NHead: r.NHead,
+			Change: value(r.Change), Low: value(r.Low), High: value(r.High), P: value(r.P),
+			Severity: r.Severity.String(), Verdict: r.Verdict.String(), Reason: r.Reason})
+	}
+	for _, m := range c.Missing {
+		out.Missing = append(out.Missing, missingInfo{Name: m.Key.String(), OnlyIn: m.OnlyIn})
+	}
+	for _, f := range c.Failed {
+		fi := failedInfo{Benchmark: f.Name}
+		if f.Failure != nil {
+			fi.Type, fi.Message = string(f.Failure.Type), f.Failure.Message
+		}
+		out.Failed = append(out.Failed, fi)
+	}
+	return out
 }
 
 // regressions lists the main branch's suspect ranges, newest first.

@@ -97,3 +97,44 @@ func (db *DB) TableRows(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// HardwareSummary is one hardware platform as the runs recorded it, with
+// the results measured on it.
+type HardwareSummary struct {
+	Type, Device, Driver string
+	MemoryMB             float64 // 0 when not recorded
+	ComputeUnits         int     // 0 when not recorded
+	Results              int
+	Runs                 int
+	LastRun              time.Time // UTC
+}
+
+// HardwareSummaries returns every platform that results were measured on
+// (type, device, driver: a driver change is a new row), by type and device,
+// aggregated in SQL.
+func (db *DB) HardwareSummaries(ctx context.Context) ([]HardwareSummary, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT h.hardware_type, h.device_name, h.driver_version, coalesce(h.memory_capacity, 0), coalesce(h.compute_units, 0),
+		       count(*), count(DISTINCT r.run_id), max(r.created_at)
+		FROM performance_results pr
+		JOIN hardware_platforms h ON h.hardware_id = pr.hardware_id
+		JOIN runs r ON r.id = pr.run_key
+		GROUP BY ALL ORDER BY 1, 2, max(r.created_at)`)
+	if err != nil {
+		return nil, fmt.Errorf("summarising hardware in %s: %w", db.path, err)
+	}
+	defer rows.Close()
+	var out []HardwareSummary
+	for rows.Next() {
+		var h HardwareSummary
+		if err := rows.Scan(&h.Type, &h.Device, &h.Driver, &h.MemoryMB, &h.ComputeUnits, &h.Results, &h.Runs, &h.LastRun); err != nil {
+			return nil, fmt.Errorf("summarising hardware in %s: %w", db.path, err)
+		}
+		h.LastRun = h.LastRun.UTC()
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("summarising hardware in %s: %w", db.path, err)
+	}
+	return out, nil
+}
