@@ -18,9 +18,9 @@ import (
 // The keys each mapping accepts, sorted for error messages.
 var (
 	suiteKeys     = []string{"benchmarks", "defaults", "matrix", "name", "version"}
-	defaultsKeys  = []string{"env", "format", "gpus", "image", "repetitions", "shell", "thresholds", "timeout", "workdir"}
-	benchmarkKeys = []string{"command", "env", "format", "gpus", "image", "name", "repetitions", "shell", "thresholds", "timeout", "workdir"}
-	matrixKeys    = []string{"batch-sizes", "command", "env", "format", "gpus", "hardware", "image", "models", "name", "repetitions", "shell", "small-models", "thresholds", "timeout", "workdir"}
+	defaultsKeys  = []string{"env", "env-allow", "format", "gpus", "image", "repetitions", "shell", "thresholds", "timeout", "workdir"}
+	benchmarkKeys = []string{"command", "env", "env-allow", "format", "gpus", "image", "name", "repetitions", "shell", "thresholds", "timeout", "workdir"}
+	matrixKeys    = []string{"batch-sizes", "command", "env", "env-allow", "format", "gpus", "hardware", "image", "models", "name", "repetitions", "shell", "small-models", "thresholds", "timeout", "workdir"}
 	thresholdKeys = []string{"alpha", "assume", "budget", "critical", "floor", "major"}
 )
 
@@ -67,6 +67,7 @@ type fields struct {
 	image       *string
 	gpus        []string
 	env         map[string]string
+	envAllow    []string
 	thresholds  map[string]comparison.Threshold
 
 	// matrix only
@@ -257,6 +258,8 @@ func (d *decoder) fields(n *yaml.Node, path string, allowed []string) *fields {
 			f.gpus = d.gpus(v, path)
 		case "env":
 			f.env = d.env(v, path)
+		case "env-allow":
+			f.envAllow = d.envAllow(v, path)
 		case "thresholds":
 			f.thresholds = d.thresholds(v, path)
 		case "models":
@@ -300,6 +303,7 @@ func (d *decoder) benchmark(def, f *fields, isMatrix bool) (Benchmark, bool) {
 		Shell:       pick(f.shell, def.shell, ""),
 		Image:       pick(f.image, def.image, ""),
 		GPUs:        pickList(f.gpus, def.gpus),
+		EnvAllow:    pickList(f.envAllow, def.envAllow),
 		Env:         map[string]string{},
 		Thresholds:  map[string]comparison.Threshold{},
 	}
@@ -862,6 +866,39 @@ func (d *decoder) gpus(v *yaml.Node, path string) []string {
 		var s string
 		if e.Kind != yaml.ScalarNode || e.Decode(&s) != nil || strings.TrimSpace(s) == "" || strings.Contains(s, ",") {
 			d.errorf(e, fmt.Sprintf("%s[%d]", path, i), "want a device index or UUID")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// envAllow decodes env-allow: "default", or a non-empty list of variable
+// names, each optionally ending in "*" (a prefix), or "default".
+func (d *decoder) envAllow(v *yaml.Node, path string) []string {
+	const want = `env-allow: want "default" or a non-empty list of variable names (NAME, or PREFIX* for a prefix, or default)`
+	if v.Kind == yaml.ScalarNode {
+		if s, ok := d.str(v, path); ok {
+			if s != "default" {
+				d.errorf(v, path, "%s, got %q", want, s)
+				return nil
+			}
+			return []string{"default"}
+		}
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		d.errorf(v, path, "%s", want)
+		return nil
+	}
+	var out []string
+	for i, e := range v.Content {
+		var s string
+		if e.Kind != yaml.ScalarNode || e.Decode(&s) != nil {
+			s = ""
+		}
+		if name := strings.TrimSuffix(s, "*"); name == "" || strings.ContainsAny(name, "=* \t\n") {
+			d.errorf(e, fmt.Sprintf("%s[%d]", path, i), "%s", want)
 			continue
 		}
 		out = append(out, s)

@@ -54,8 +54,8 @@ benchmarks:
 `,
 			want: []string{
 				"benchgate.yml:1: versoin: unknown key (allowed: benchmarks, defaults, matrix, name, version)",
-				"benchgate.yml:3: defaults.timout: unknown key (allowed: env, format, gpus, image, repetitions, shell, thresholds, timeout, workdir)",
-				"benchgate.yml:5: matrix.model: unknown key (allowed: batch-sizes, command, env, format, gpus, hardware, image, models, name, repetitions, shell, small-models, thresholds, timeout, workdir)",
+				"benchgate.yml:3: defaults.timout: unknown key (allowed: env, env-allow, format, gpus, image, repetitions, shell, thresholds, timeout, workdir)",
+				"benchgate.yml:5: matrix.model: unknown key (allowed: batch-sizes, command, env, env-allow, format, gpus, hardware, image, models, name, repetitions, shell, small-models, thresholds, timeout, workdir)",
 				"benchgate.yml:10: benchmarks[0].thresholds.sec/op.flor: unknown key (allowed: alpha, assume, budget, critical, floor, major)",
 			},
 		},

@@ -52,6 +52,12 @@ type Benchmark struct {
 	Dir string
 	// Env is extra environment for the command; never nil.
 	Env map[string]string
+	// EnvAllow, when set (suite key env-allow), lists the only variables
+	// of benchgate's environment the command gets (before Env is added):
+	// names, prefixes ending in "*", and "default" for
+	// runner.DefaultEnvAllow. nil passes every variable that is not a
+	// secret (runner.ScrubEnv applies either way).
+	EnvAllow []string
 	// Thresholds are per metric name; never nil.
 	Thresholds map[string]comparison.Threshold
 	// Image, when set, runs the command in a sibling container of that

@@ -273,3 +273,31 @@ benchmarks:
 		}
 	}
 }
+
+func TestEnvAllow(t *testing.T) {
+	s, err := Parse([]byte(`version: 1
+defaults:
+  env-allow: default
+benchmarks:
+  - name: a
+    command: [echo]
+  - name: b
+    command: [echo]
+    env-allow: [default, MY_*, OTHER]
+`), "benchgate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Benchmarks[0].EnvAllow; !reflect.DeepEqual(got, []string{"default"}) {
+		t.Errorf("a: got env-allow %q; want the default", got)
+	}
+	if got := s.Benchmarks[1].EnvAllow; !reflect.DeepEqual(got, []string{"default", "MY_*", "OTHER"}) {
+		t.Errorf("b: got env-allow %q; want its own", got)
+	}
+	_, err = Parse([]byte("version: 1\nbenchmarks:\n  - name: a\n    command: [echo]\n    env-allow: [PATH, '*', A=B]\n  - name: b\n    command: [echo]\n    env-allow: some\n"), "benchgate.yml")
+	for _, want := range []string{"benchgate.yml:5: benchmarks[0].env-allow[1]", "benchgate.yml:5: benchmarks[0].env-allow[2]", "benchgate.yml:8: benchmarks[1].env-allow: env-allow: want"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v; want an error containing %q", err, want)
+		}
+	}
+}

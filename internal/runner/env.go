@@ -105,6 +105,50 @@ func hasURLPassword(s string) bool {
 	}
 }
 
+// DefaultEnvAllow is what env-allow "default" passes of benchgate's
+// environment: what builds, toolchains and benchmark harnesses read (the
+// shell's basics, locale, temporary directories, CI and runner facts, Go,
+// C, Rust, Java, Python and conda toolchains, CUDA, ROCm and threading
+// settings). Entries ending in "*" are prefixes. Secrets among them
+// (GITHUB_TOKEN, CARGO_REGISTRY_TOKEN, …) are still removed by ScrubEnv.
+var DefaultEnvAllow = []string{
+	"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TZ", "HOSTNAME", "LANG", "LANGUAGE", "LC_*",
+	"TMPDIR", "TMP", "TEMP", "XDG_*", "CI", "GITHUB_*", "RUNNER_*",
+	"GO*", "CGO_*", "CC", "CXX", "CPP", "AR", "LD", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS",
+	"PKG_CONFIG_PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "MAKEFLAGS",
+	"CARGO_*", "RUSTUP_*", "RUSTFLAGS", "JAVA_HOME", "PYTHON*", "VIRTUAL_ENV", "CONDA_*", "PIP_*",
+	"CUDA_*", "NVIDIA_*", "ROCM_*", "HIP_*", "OMP_*", "MKL_*", "OPENBLAS_*",
+	"SSL_CERT_FILE", "SSL_CERT_DIR",
+}
+
+// allowEnv returns the entries of env (scrubbed) whose names match allow:
+// a name exactly, a prefix ending in "*", or "default" for each entry of
+// DefaultEnvAllow. Matching is case-sensitive. A nil allow returns env.
+func allowEnv(env, allow []string) []string {
+	if allow == nil {
+		return env
+	}
+	var pats []string
+	for _, a := range allow {
+		if a == "default" {
+			pats = append(pats, DefaultEnvAllow...)
+		} else {
+			pats = append(pats, a)
+		}
+	}
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		for _, p := range pats {
+			if prefix, ok := strings.CutSuffix(p, "*"); ok && strings.HasPrefix(name, prefix) || name == p {
+				out = append(out, kv)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // withEnv returns base with the variables of extra set (replacing any entry
 // of the same name), extra's in sorted order; base is not modified.
 func withEnv(base []string, extra map[string]string) []string {

@@ -1,8 +1,14 @@
 package runner
 
 import (
+	"context"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/config"
+	"github.com/benchgate/benchgate/internal/results"
 )
 
 func TestScrubEnv(t *testing.T) {
@@ -79,5 +85,58 @@ func TestWithEnv(t *testing.T) {
 	want := []string{"A=1", "C=3", "B=x", "D=d", "Z=z"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withEnv: got %q; want %q", got, want)
+	}
+}
+
+func TestAllowEnv(t *testing.T) {
+	env := []string{"PATH=/bin", "HOME=/root", "LC_ALL=C", "GOFLAGS=-mod=mod", "MY_VAR=1", "MY_OTHER=2", "OTHER=3", "path=lower"}
+	tests := []struct {
+		name  string
+		allow []string
+		want  []string
+	}{
+		{"nil passes all", nil, env},
+		{"names and prefixes", []string{"PATH", "MY_*"}, []string{"PATH=/bin", "MY_VAR=1", "MY_OTHER=2"}},
+		{"default", []string{"default"}, []string{"PATH=/bin", "HOME=/root", "LC_ALL=C", "GOFLAGS=-mod=mod"}},
+		{"default and more", []string{"default", "OTHER"}, []string{"PATH=/bin", "HOME=/root", "LC_ALL=C", "GOFLAGS=-mod=mod", "OTHER=3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := allowEnv(env, tt.allow); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("allowEnv: got %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunEnvAllow runs `env` with env-allow: only the allowed variables of
+// the base environment, minus secrets, plus the suite's env reach it.
+func TestRunEnvAllow(t *testing.T) {
+	suite := `benchmarks:
+  - name: env
+    command: [env]
+    env-allow: [default, KEEP_*]
+    env: {SUITE_VAR: s}
+`
+	base := []string{"PATH=" + os.Getenv("PATH"), "HOME=/root", "KEEP_ME=yes", "KEEP_TOKEN=secret1", "DROP_ME=no",
+		"PGPASSWORD=secret2", "GITHUB_TOKEN=secret3", "GITHUB_SHA=abc"}
+	var seen string
+	parse := func(_ config.Job, data []byte, _ string) ([]results.Result, error) {
+		seen = string(data)
+		return parseJSON(config.Job{}, []byte(`[{"name":"env","value":0}]`), "")
+	}
+	outs, err := Run(context.Background(), planJobs(t, suite), Options{Env: base, Parse: parse})
+	if err != nil || outs[0].Failure != nil {
+		t.Fatalf("Run: got %v, failure %+v; want success", err, outs[0].Failure)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(seen), "\n") {
+		if name, _, _ := strings.Cut(l, "="); name != "PWD" && name != "SHLVL" && name != "_" {
+			got = append(got, l)
+		}
+	}
+	want := []string{base[0], "HOME=/root", "KEEP_ME=yes", "GITHUB_SHA=abc", "SUITE_VAR=s"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("benchmark environment: got %q; want %q", got, want)
 	}
 }

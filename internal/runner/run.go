@@ -302,7 +302,7 @@ func (r *run) attempt(ctx context.Context, j config.Job, stem string, rep int) O
 		return fail(results.ErrUnexpected, -1, 0, fmt.Sprintf("removing stale output file: %v", err))
 	}
 	r.log.Info("running benchmark", "job", j.Name, "repetition", rep, "command", command)
-	env := withEnv(r.env, b.Env)
+	env := withEnv(allowEnv(r.env, b.EnvAllow), b.Env)
 	var mon *monitor.Monitor
 	cmd := Command{Argv: argv, Shell: b.Shell, Dir: b.Dir, Env: env, Timeout: b.Timeout, MaxOutput: r.opts.MaxOutput, Log: r.log}
 	if r.opts.Monitor != nil {
