@@ -3,10 +3,12 @@ package forge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,9 +17,12 @@ import (
 )
 
 // RetryPolicy bounds the client's retries. A request is retried when GitHub
-// answers 500, 502, 503 or 504, 429 (go-github v60 does not classify it), or
-// 403 for a secondary rate limit (documentation_url "…secondary-rate-limits"
-// or "…abuse-rate-limits", or a Retry-After header). The wait is Retry-After
+// answers 429 (go-github v60 does not classify it) or 403 for a secondary
+// rate limit (documentation_url "…secondary-rate-limits" or
+// "…abuse-rate-limits", or a Retry-After header), which GitHub answers
+// without applying it; an idempotent one (not a POST) also on 500, 502,
+// 503 or 504 and on a transport error (connection refused or reset, DNS,
+// timeout), a POST on a transport error only when no connection was made. The wait is Retry-After
 // when given, else until x-ratelimit-reset when x-ratelimit-remaining is 0,
 // else a jittered exponential back-off from BaseDelay (secondary limits
 // without a hint wait a minute, as GitHub asks). A primary rate limit (403
@@ -26,7 +31,8 @@ import (
 type RetryPolicy struct {
 	// Attempts is the most tries of one request, the first included.
 	Attempts int
-	// BaseDelay is the first back-off after a 5xx without Retry-After.
+	// BaseDelay is the first back-off after a 5xx without Retry-After or a
+	// transport error.
 	BaseDelay time.Duration
 	// MaxWait caps one wait and the total wait of one request: a limit that
 	// asks for longer is returned as the error it is.
@@ -106,9 +112,20 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.base.RoundTrip(req)
 		if err != nil {
-			return nil, err
+			wait := t.backoff(attempt)
+			if !retryTransportError(req, err) || attempt >= t.policy.Attempts || (req.Body != nil && req.GetBody == nil) ||
+				waited+wait > t.policy.MaxWait {
+				return nil, err
+			}
+			t.log.Debug("github api: retrying", "method", req.Method, "path", req.URL.Path,
+				"error", err, "attempt", attempt, "wait", wait)
+			if err := t.policy.Sleep(req.Context(), wait); err != nil {
+				return nil, fmt.Errorf("retrying %s %s: %w", req.Method, req.URL.Path, err)
+			}
+			waited += wait
+			continue
 		}
-		wait, retry := t.classify(resp, attempt)
+		wait, retry := t.classify(req, resp, attempt)
 		if !retry || attempt >= t.policy.Attempts || (req.Body != nil && req.GetBody == nil) {
 			return resp, nil
 		}
@@ -125,20 +142,54 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// idempotent reports whether sending req twice does what sending it once
+// does: GET, HEAD, OPTIONS, PUT, DELETE, and PATCH, by which GitHub's API
+// sets fields to the values given (a comment's body, a check run's
+// conclusion, an issue's state), so that a repeated one changes nothing
+// more. A POST creates something each time.
+func idempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, http.MethodPatch:
+		return true
+	}
+	return false
+}
+
+// retryTransportError reports whether a request that failed with err
+// before any response came (connection refused or reset, DNS, timeout) is
+// tried again: an idempotent one always, a POST only when no connection
+// was made (a failed dial), so that GitHub never saw it. A cancelled
+// request is not.
+func retryTransportError(req *http.Request, err error) bool {
+	if req.Context().Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if idempotent(req) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
 // drain discards and closes a response that will be retried.
 func drain(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 	_ = resp.Body.Close()
 }
 
-// classify says whether resp should be retried and after how long. It
-// may replace resp.Body with an equivalent buffered reader.
-func (t *retryTransport) classify(resp *http.Response, attempt int) (time.Duration, bool) {
+// classify says whether resp, the answer to req, should be retried and
+// after how long. It may replace resp.Body with an equivalent buffered
+// reader. A server error is retried for an idempotent request only: a
+// POST that got one may have been applied.
+func (t *retryTransport) classify(req *http.Request, resp *http.Response, attempt int) (time.Duration, bool) {
 	code := resp.StatusCode
 	backoff := t.backoff(attempt)
 	switch {
 	case code == http.StatusInternalServerError, code == http.StatusBadGateway,
 		code == http.StatusServiceUnavailable, code == http.StatusGatewayTimeout:
+		if !idempotent(req) {
+			return 0, false
+		}
 		if d, ok := retryAfter(resp.Header, t.policy.Now()); ok {
 			return d, true
 		}

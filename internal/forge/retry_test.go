@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/forge"
+	"github.com/benchgate/benchgate/internal/forge/forgetest"
 )
 
 func TestRetry(t *testing.T) {
@@ -109,5 +111,115 @@ func TestTokenRedacted(t *testing.T) {
 	f := newFake(t)
 	if _, err := newClient(t, f.URL, nil).PullRequest(context.Background(), 7); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// closedURL returns the URL of a loopback port nothing listens on: every
+// connection to it is refused.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
+}
+
+// TestRetryTransportErrors checks the retries of requests that got no
+// answer: an unreachable API is tried Attempts times, a POST too (a refused
+// connection never reached GitHub); a connection dropped after the request
+// was sent is retried for a GET, never for a POST, which GitHub may have
+// applied; nor is a POST that got a 5xx. Each retry is logged at debug,
+// without the token.
+func TestRetryTransportErrors(t *testing.T) {
+	getPull := func(c *forge.Client) error { _, err := c.PullRequest(context.Background(), 7); return err }
+	postCheck := func(c *forge.Client) error {
+		_, err := c.PublishCheck(context.Background(), forge.Check{Suite: "s", HeadSHA: sha1, Conclusion: "success", Title: "ok"})
+		return err
+	}
+	tests := []struct {
+		name        string
+		method      string
+		unreachable bool
+		fault       func(f *forgetest.Server)
+		wantErr     string // "" for success
+		wantCalls   int    // requests the client sent, retries included
+		wantApplied int    // check runs the fake holds afterwards
+	}{
+		{name: "GET to an unreachable API", method: "GET", unreachable: true, wantErr: "connection refused", wantCalls: 4},
+		{name: "POST to an unreachable API", method: "POST", unreachable: true, wantErr: "connection refused", wantCalls: 4},
+		{name: "GET after a dropped connection", method: "GET", wantCalls: 2,
+			fault: func(f *forgetest.Server) { f.Hangup("GET", "/repos/octo/bench/pulls/7", 1) }},
+		{name: "POST after a dropped connection is not repeated", method: "POST", wantErr: "EOF", wantCalls: 1,
+			fault: func(f *forgetest.Server) { f.Hangup("POST", "/repos/octo/bench/check-runs", 1) }},
+		{name: "POST answered 502 is not repeated", method: "POST", wantErr: "502", wantCalls: 1,
+			fault: func(f *forgetest.Server) {
+				f.Fail("POST", "/repos/octo/bench/check-runs", 1, http.StatusBadGateway, nil, `{"message":"bad gateway"}`)
+			}},
+		{name: "PATCH answered 502 is repeated", method: "PATCH", wantCalls: 3,
+			fault: func(f *forgetest.Server) {
+				f.Fail("PATCH", "/repos/octo/bench/issues/", 1, http.StatusBadGateway, nil, `{"message":"bad gateway"}`)
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t)
+			api := f.URL
+			if tt.unreachable {
+				api = closedURL(t)
+			}
+			var logs bytes.Buffer
+			sl := &sleeps{}
+			c, err := forge.New(context.Background(), forge.Config{
+				APIURL: api, Token: token, Repository: repo,
+				Log:   slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+				Retry: forge.RetryPolicy{Sleep: sl.sleep},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			call := getPull
+			switch tt.method {
+			case "POST":
+				call = postCheck
+			case "PATCH":
+				is, err := c.CreateIssue(context.Background(), "t", "b", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				call = func(c *forge.Client) error {
+					title := "edited"
+					_, err := c.EditIssue(context.Background(), is.Number, forge.IssueEdit{Title: &title})
+					return err
+				}
+			}
+			if tt.fault != nil {
+				tt.fault(f)
+			}
+			err = call(c)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error: got %v; want %q", err, tt.wantErr)
+			}
+			if got := c.APICalls(); got != tt.wantCalls {
+				t.Errorf("requests sent: got %d; want %d", got, tt.wantCalls)
+			}
+			if !tt.unreachable && c.APICalls() != f.RequestCount() {
+				t.Errorf("requests sent: %d; the fake received %d", c.APICalls(), f.RequestCount())
+			}
+			if got := len(f.CheckRuns()); got != tt.wantApplied {
+				t.Errorf("check runs: got %d; want %d", got, tt.wantApplied)
+			}
+			retries := strings.Count(logs.String(), "github api: retrying")
+			if retries != len(sl.got) {
+				t.Errorf("retries logged: %d; waits: %d", retries, len(sl.got))
+			}
+			if strings.Contains(logs.String(), "secret") {
+				t.Errorf("the token leaked into the log:\n%s", logs.String())
+			}
+		})
 	}
 }

@@ -22,7 +22,10 @@
 // and format, then the server's own state (ids, bodies, SHAs, logins) is
 // laid over them. The state is what tests assert on (and seed: AddIssue,
 // AddLabel, SetPermission, AddApp; read back with Issues, Labels,
-// Comments, Minted, Requests, RequestCount).
+// Comments, Minted, Requests, RequestCount). Faults are injected per
+// method and path prefix: [Server.Fail] answers a canned status (5xx, 429,
+// rate limits), [Server.Hangup] drops the connection after reading the
+// request.
 //
 // An app registered with [Server.AddApp] authenticates as GitHub does: its
 // JWT (RS256, verified with the public key the test registers) opens the

@@ -35,7 +35,7 @@ type Request struct {
 	Path   string
 	Query  string
 	Body   string
-	Status int // the status answered
+	Status int // the status answered; 0 for a connection hung up (see Hangup)
 }
 
 // Server is a running fake API. Its methods are safe for concurrent use.
@@ -140,6 +140,7 @@ type fault struct {
 	status         int
 	header         http.Header
 	body           string
+	hangup         bool // close the connection instead of answering
 }
 
 // Fail answers the next n requests whose method is method and whose path
@@ -150,6 +151,17 @@ func (s *Server) Fail(method, pathPrefix string, n, status int, header http.Head
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, left: n, status: status, header: header, body: body})
+}
+
+// Hangup closes the connection of each of the next n requests whose
+// method is method and whose path starts with pathPrefix once it has read
+// the request, without answering or applying it: a proxy or GitHub
+// dropping the connection, which the client sees as a transport error
+// after it sent the request.
+func (s *Server) Hangup(method, pathPrefix string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, left: n, hangup: true})
 }
 
 func (s *Server) takeFault(r *http.Request) *fault {
@@ -180,12 +192,25 @@ func (s *Server) handler() http.Handler {
 			return
 		}
 		rr := httptest.NewRecorder()
-		s.serve(rr, r, body, mux)
+		hangup := s.serve(rr, r, body, mux)
 		res := rr.Result()
+		status := res.StatusCode
+		if hangup {
+			status = 0
+		}
 		s.mu.Lock()
 		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Body: string(body), Status: res.StatusCode})
+			Body: string(body), Status: status})
 		s.mu.Unlock()
+		if hangup {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				s.problem("hanging up %s %s: %v", r.Method, r.URL.Path, err)
+				return
+			}
+			_ = conn.Close()
+			return
+		}
 		for k, vs := range res.Header {
 			w.Header()[k] = vs
 		}
@@ -194,22 +219,25 @@ func (s *Server) handler() http.Handler {
 	})
 }
 
-// serve answers r into rec.
-func (s *Server) serve(rec *httptest.ResponseRecorder, r *http.Request, body []byte, mux http.Handler) {
+// serve answers r into rec, or says to hang up (see Hangup).
+func (s *Server) serve(rec *httptest.ResponseRecorder, r *http.Request, body []byte, mux http.Handler) (hangup bool) {
 	r, msg := s.authorize(r)
 	if r == nil {
 		writeJSON(rec, http.StatusUnauthorized, nil, map[string]any{
 			"message": msg, "documentation_url": "https://docs.github.com/rest"})
-		return
+		return false
 	}
 	if f := s.takeFault(r); f != nil {
+		if f.hangup {
+			return true
+		}
 		for k, vs := range f.header {
 			rec.Header()[k] = vs
 		}
 		rec.Header().Set("Content-Type", "application/json; charset=utf-8")
 		rec.WriteHeader(f.status)
 		_, _ = io.WriteString(rec, f.body)
-		return
+		return false
 	}
 	in, err := s.spec.validateRequest(r.Context(), r, body)
 	if err != nil {
@@ -217,7 +245,7 @@ func (s *Server) serve(rec *httptest.ResponseRecorder, r *http.Request, body []b
 		writeJSON(rec, http.StatusBadRequest, nil, map[string]any{
 			"message":           "fake GitHub API: request does not match the REST API description: " + err.Error(),
 			"documentation_url": "https://docs.github.com/rest"})
-		return
+		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	mux.ServeHTTP(rec, r)
@@ -225,6 +253,7 @@ func (s *Server) serve(rec *httptest.ResponseRecorder, r *http.Request, body []b
 	if err := s.spec.validateResponse(r.Context(), in, res.StatusCode, res.Header, rec.Body.Bytes()); err != nil {
 		s.problem("%v", err)
 	}
+	return false
 }
 
 // writeJSON answers status with v as JSON (nil v: no body).
