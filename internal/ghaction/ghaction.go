@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,11 +51,15 @@ type run struct {
 	branch    *databranch.Branch // nil without an origin remote
 	branchOK  bool               // the data branch exists
 	measured  time.Duration      // time spent in benchmarks
+
+	outputs        [][2]string // the step's outputs, written by writeOutputs
+	outputsWritten bool
 }
 
 // Run runs the action. Its error is an input or infrastructure error,
 // already reported in the job summary, an annotation and the verdict
-// output ("error"); otherwise the outcome decides the exit code.
+// output ("error"); otherwise the outcome decides the exit code. The
+// outputs are written once, at the end, with their final values.
 func Run(ctx context.Context, e Env) (comparison.Outcome, error) {
 	// Note: benchmarks run as root in this container and could read
 	// /proc/<our pid>/environ, which holds the token: not dumpable makes
@@ -65,17 +70,50 @@ func Run(ctx context.Context, e Env) (comparison.Outcome, error) {
 	}
 	r := &run{Env: e, rt: actions.New(e.Stdout, e.Getenv), start: time.Now()}
 	out, err := r.main(ctx)
-	if err != nil {
-		r.reportError(err)
+	if err == nil {
+		if err = r.writeOutputs(); err == nil {
+			return out, nil
+		}
 	}
+	r.reportError(err)
 	return out, err
 }
 
-// reportError says everywhere a user looks that the run could not finish.
+// setOutputs records the step's outputs, written once at the end of the
+// run (see writeOutputs); a name set again takes the new value.
+//
+// Note: the outputs file is append-only. Writing the verdict as soon as it
+// is known wrote it twice when a later step failed ("regression", then
+// "error"), and which one a workflow reads is the runner's choice.
+func (r *run) setOutputs(pairs ...[2]string) {
+	for _, kv := range pairs {
+		i := slices.IndexFunc(r.outputs, func(o [2]string) bool { return o[0] == kv[0] })
+		if i < 0 {
+			r.outputs = append(r.outputs, kv)
+		} else {
+			r.outputs[i] = kv
+		}
+	}
+}
+
+// writeOutputs writes the recorded outputs to $GITHUB_OUTPUT, at most once
+// per run: the verdict output has one value, the final one.
+func (r *run) writeOutputs() error {
+	if r.outputsWritten {
+		return nil
+	}
+	r.outputsWritten = true
+	return r.rt.SetOutputs(r.outputs...)
+}
+
+// reportError says everywhere a user looks that the run could not finish:
+// an annotation, the verdict output "error" (with the other outputs known
+// so far, unless they were written already) and the job summary.
 func (r *run) reportError(err error) {
 	r.rt.Annotate([]actions.Annotation{{Level: actions.Error, Title: "benchgate", Message: err.Error()}})
 	if r.Getenv("GITHUB_OUTPUT") != "" {
-		if oerr := r.rt.SetOutputs([2]string{"verdict", string(comparison.VerdictError)}); oerr != nil {
+		r.setOutputs([2]string{"verdict", string(comparison.VerdictError)})
+		if oerr := r.writeOutputs(); oerr != nil {
 			r.Log.Warn("writing outputs", "error", oerr)
 		}
 	}

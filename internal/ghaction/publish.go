@@ -25,7 +25,8 @@ import (
 // historyPoints bounds the points of a history chart.
 const historyPoints = 20
 
-// publish writes every report: job summary, outputs, annotations, then
+// publish writes every report: job summary, outputs (recorded, written at
+// the end of the run), annotations, then
 // the check run and the PR comment (or, with a read-only token, the fork
 // results file).
 func (r *run) publish(ctx context.Context, st *store.DB, m *measured) error {
@@ -44,16 +45,14 @@ func (r *run) publish(ctx context.Context, st *store.DB, m *measured) error {
 	if err != nil {
 		return err
 	}
-	if err := r.rt.SetOutputs(
+	r.setOutputs(
 		[2]string{"verdict", string(v.Verdict)},
 		[2]string{"regressions", strconv.Itoa(v.Regressions)},
 		[2]string{"improvements", strconv.Itoa(v.Improvements)},
 		[2]string{"report-markdown", body},
 		[2]string{"report-json", string(js)},
 		[2]string{"baseline-sha", m.baselineSHA},
-	); err != nil {
-		return err
-	}
+	)
 	anns := r.annotations(m.outcome)
 	r.rt.Annotate(anns)
 	return r.publishAPI(ctx, m, ci, body, anns)
