@@ -63,6 +63,7 @@ const plan = (s) => {
   return null;
 };
 
+const nameOf = (s) => s.benchmark + (s.params ? ' [' + s.params + ']' : '') + ' ' + s.metric + ' on ' + s.hardware;
 await rm(join(OUT, 'data'), { recursive: true, force: true });
 await mkdir(join(OUT, 'data', 's'), { recursive: true });
 const round = (v) => +v.toPrecision(6);
@@ -72,22 +73,22 @@ let regressed = 0, improved = 0;
 
 for (const s of series) {
   const p = plan(s);
-  const cols = { commit: [], time: [], value: [], low: [], high: [], n: [], run: [] };
+  const cols = { commit: [], value: [], low: [], high: [], n: [] };
   for (let k = 0; k < M; k++) {
     let v = s.level * (1 + 0.015 * gauss());
     if (p && k >= p.at) v *= p.f;
     if (s.i === 1 && k === outAt) v *= 1.6;
     if (s.i === 1 && k >= envAt) v *= 0.99;
     const spread = Math.abs(v) * (0.01 + 0.01 * rnd());
-    cols.commit.push(commits[k]); cols.time.push(times[k]); cols.value.push(round(v));
-    cols.low.push(round(v - spread)); cols.high.push(round(v + spread)); cols.n.push(10); cols.run.push(String(1000 + k) + '-1');
+    cols.commit.push(k); cols.value.push(round(v));
+    cols.low.push(round(v - spread)); cols.high.push(round(v + spread)); cols.n.push(10);
     if (s.i < 400) rowsForParquet.push([s, k, round(v)]);
   }
   const onPR = s.i < 20;
   const branches = { [MAIN]: null };
   if (onPR) {
     const pv = [0, 1].map(() => round(s.level * (s.i === 1 ? 1.3 : 1) * (1 + 0.015 * gauss())));
-    branches[PR] = { commit: prCommits, time: prTimes, value: pv, low: pv.map((v) => round(v * 0.99)), high: pv.map((v) => round(v * 1.01)), n: [10, 10], run: ['2001-1', '2002-1'] };
+    branches[PR] = { commit: [M, M + 1], value: pv, low: pv.map((v) => round(v * 0.99)), high: pv.map((v) => round(v * 1.01)), n: [10, 10] };
   }
   const changes = [];
   if (p) {
@@ -95,7 +96,7 @@ for (const s of series) {
     const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
     const ch = mean(after) / mean(before) - 1;
     changes.push({ commit: commits[p.at], previous: commits[p.at - 1], time: times[p.at], change: +ch.toFixed(4), low: +(ch - 0.02).toFixed(4), high: +(ch + 0.02).toFixed(4), before: round(mean(before)), after: round(mean(after)), direction: p.direction, severity: p.severity, status: p.status, regression: p.direction === 'regression' && p.status === 'confirmed' ? 'r1' : '' });
-    changesAll.push({ series: s.id, ...changes[0] });
+    changesAll.push({ series: s.id, name: nameOf(s), ...changes[0] });
   }
   // main: newest CHUNK points; older chunks oldest first
   const older = [];
@@ -123,6 +124,10 @@ for (const s of series) {
   catalogue.push({ id: s.id, benchmark: s.benchmark, params: s.params, hardware: s.hardware, runner: s.runner, metric: s.metric, unit: s.unit, better: s.better, last, lastTime: times[M - 1], points: M, branches: onPR ? [MAIN, PR] : [MAIN], status, change: status === 'ok' ? 0 : changes[0].change });
 }
 await writeFile(join(OUT, 'data', 'series.json'), JSON.stringify({ format: 1, series: catalogue }));
+await writeFile(join(OUT, 'data', 'commits.json'), JSON.stringify({ format: 1, commits: [
+  ...commits.map((id, k) => ({ id, time: times[k], ref: 'refs/heads/main' })),
+  ...prCommits.map((id, k) => ({ id, time: prTimes[k], ref: PR })),
+] }));
 
 // heatmaps: rows "benchmark [params]" × hardware columns, latest main value
 const heatmaps = [];
@@ -158,8 +163,8 @@ const manifest = {
   latest: { commit: commits[M - 1], time: times[M - 1], regressed, improved, series: N },
   suites: [{ name: 'kernels', runs: M, lastRun: times[M - 1], lastCommit: commits[M - 1], failed: 1 }, { name: 'models', runs: M, lastRun: times[M - 1], lastCommit: commits[M - 1], failed: 0 }],
   regressions: [
-    { id: 'r1', title: regSeries.length + ' series +15 % at ' + commits[cpAt].slice(0, 12), direction: 'regression', severity: 'major', status: 'confirmed', open: true, from: commits[cpAt - 1], to: commits[cpAt], time: times[cpAt], change: 0.15, low: 0.13, high: 0.17, series: regSeries, environment: '', resolvedBy: '', issue: 'https://github.com/acme/models/issues/42' },
-    { id: 'r2', title: '1 series −17 % at ' + commits[impAt].slice(0, 12), direction: 'improvement', severity: 'minor', status: 'confirmed', open: true, from: commits[impAt - 1], to: commits[impAt], time: times[impAt], change: -0.17, low: -0.19, high: -0.15, series: [series[2] && series[2].id].filter(Boolean), environment: '', resolvedBy: '', issue: '' },
+    { id: 'r1', title: nameOf(series.find((x) => x.id === regSeries[0])) + (regSeries.length > 1 ? ' and ' + (regSeries.length - 1) + ' more series' : '') + ' +15.0 % at ' + commits[cpAt].slice(0, 12), direction: 'regression', severity: 'major', status: 'confirmed', open: true, from: commits[cpAt - 1], to: commits[cpAt], time: times[cpAt], change: 0.15, low: 0.13, high: 0.17, series: regSeries, names: regSeries.map((id) => nameOf(series.find((x) => x.id === id))), environment: '', resolvedBy: '', issue: 'https://github.com/acme/models/issues/42' },
+    { id: 'r2', title: '1 series −17 % at ' + commits[impAt].slice(0, 12), direction: 'improvement', severity: 'minor', status: 'confirmed', open: true, from: commits[impAt - 1], to: commits[impAt], time: times[impAt], change: -0.17, low: -0.19, high: -0.15, series: [series[2] && series[2].id].filter(Boolean), names: series[2] ? [nameOf(series[2])] : [], environment: '', resolvedBy: '', issue: '' },
     { id: 'r0', title: '<b>hostile</b> title', direction: 'regression', severity: 'minor', status: 'confirmed', open: false, from: commits[5], to: commits[6], time: times[6], change: 0.06, low: 0.04, high: 0.08, series: [series[0].id], environment: 'driver update', resolvedBy: commits[9], issue: 'javascript:alert(1)' },
   ],
   changes: changesAll.sort((a, b) => (a.time < b.time ? 1 : -1)).slice(0, 200),

@@ -35,3 +35,11 @@ export function loadSeries() {
 }
 
 export const loadSerie = (id) => fetchJSON('data/s/' + encodeURIComponent(id) + '.json');
+
+// data/commits.json: the commits that series points name by index (loaded with the first
+// series page, cached afterwards). A site without it still shows series written with full ids.
+let commitsP = null;
+export function loadCommits() {
+  if (!commitsP) commitsP = fetchJSON('data/commits.json').catch(() => { commitsP = null; return { commits: [] }; });
+  return commitsP;
+}

@@ -78,7 +78,7 @@ export function overview(el, ctx) {
       h('thead', null, h('tr', null, th('When'), th('Series'), th('Commit'), th('Change', 'num'), th('Interval', 'num'), th('Severity'), th('Status'))),
       h('tbody', null, ch.map((x) => h('tr', null,
         h('td', null, h('time', { datetime: x.time, title: fmtDateTime(x.time) }, fmtAgo(x.time))),
-        h('td', null, h('a', { href: serieHref(x.series), class: 'mono', 'data-nav-item': '' }, x.series)),
+        h('td', null, h('a', { href: serieHref(x.series), class: x.name ? '' : 'mono', 'data-nav-item': '', title: x.series }, x.name || x.series)),
         h('td', null, x.previous ? compareLink(m, x.previous, x.commit, shortCommit(x.commit)) : commitLink(m, x.commit)),
         h('td', { class: 'num ' + dirClass(x.direction) }, fmtPct(x.change)),
         h('td', { class: 'num muted' }, interval(x)),
@@ -104,7 +104,10 @@ function regItem(m, r) {
       ' · range ', compareLink(m, r.from, r.to, shortCommit(r.from) + '…' + shortCommit(r.to)),
       r.environment ? ' · environment: ' + r.environment : '',
       r.resolvedBy ? ' · resolved by ' : '', r.resolvedBy ? commitLink(m, r.resolvedBy) : ''),
-    h('div', { class: 'reg-series' }, shown.map((id) => h('a', { href: serieHref(id), class: 'mono chip', 'data-nav-item': '' }, id)),
+    h('div', { class: 'reg-series' }, shown.map((id, i) => {
+      const name = Array.isArray(r.names) && typeof r.names[i] === 'string' && r.names[i] ? r.names[i] : '';
+      return h('a', { href: serieHref(id), class: name ? 'chip' : 'mono chip', 'data-nav-item': '', title: id }, name || id);
+    }),
       ids.length > shown.length ? h('span', { class: 'muted' }, ' +' + (ids.length - shown.length) + ' more') : ''));
 }
 

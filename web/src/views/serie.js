@@ -1,18 +1,40 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h, unitScale, median, fmtPct, fmtDateTime, commitLink, compareLink, shortCommit, fmtCount } from '../util.js';
-import { loadSerie, fetchJSON } from '../data.js';
+import { loadSerie, loadCommits, fetchJSON } from '../data.js';
 import { setParams } from '../router.js';
 import { onThemeChange } from '../theme.js';
 import { badge, dirClass, interval, th } from './overview.js';
 
 const COLS = ['commit', 'time', 'value', 'low', 'high', 'n', 'run'];
 
-function cols(b) {
+// cols turns a branch's columns into {commit, time, value, low, high, n, run} arrays: the
+// commit column holds indices into data/commits.json (whose id and time are the point's commit
+// and date); full ids with a time column are read too.
+function cols(b, commits) {
   const o = {};
-  for (const k of COLS) o[k] = Array.isArray(b && b[k]) ? b[k].slice() : [];
+  for (const k of COLS) o[k] = [];
+  if (!b) return o;
+  const c = Array.isArray(b.commit) ? b.commit : [];
+  const list = commits && Array.isArray(commits.commits) ? commits.commits : [];
+  for (let i = 0; i < c.length; i++) {
+    if (typeof c[i] === 'number') {
+      const ci = list[c[i]];
+      o.commit.push(ci ? String(ci.id) : '');
+      o.time.push(ci ? ci.time : '');
+    } else {
+      o.commit.push(c[i] == null ? '' : String(c[i]));
+      o.time.push(Array.isArray(b.time) ? b.time[i] : '');
+    }
+    o.value.push(at(b.value, i));
+    o.low.push(at(b.low, i));
+    o.high.push(at(b.high, i));
+    o.n.push(at(b.n, i));
+    o.run.push(Array.isArray(b.run) ? b.run[i] : null);
+  }
   return o;
 }
+const at = (a, i) => (Array.isArray(a) ? a[i] : null);
 
 function parseWhen(s) {
   if (!s) return NaN;
@@ -47,13 +69,13 @@ export async function serie(el, ctx) {
   const m = ctx.manifest;
   const id = ctx.arg;
   el.append(h('p', { class: 'muted' }, 'Loading series ', h('span', { class: 'mono' }, id), '…'));
-  const doc = await loadSerie(id);
+  const [doc, commits] = await Promise.all([loadSerie(id), loadCommits()]);
   if (ctx.stale()) return;
   el.replaceChildren();
 
   const mainName = m.mainBranch || 'main';
   const branchesDoc = doc.branches || {};
-  const main = cols(branchesDoc[mainName]);
+  const main = cols(branchesDoc[mainName], commits);
   const others = Object.keys(branchesDoc).filter((b) => b !== mainName);
   let branch = ctx.params.get('branch') || '';
   if (branch === mainName || !branchesDoc[branch]) branch = others.includes(branch) ? branch : '';
@@ -107,7 +129,7 @@ export async function serie(el, ctx) {
   let data, map, sc, plot = null, pinned = false, cursorIdx = null;
 
   function build() {
-    const pr = branch ? cols(branchesDoc[branch]) : null;
+    const pr = branch ? cols(branchesDoc[branch], commits) : null;
     const xm = main.time.map((t) => Date.parse(t) / 1000);
     const xp = pr ? pr.time.map((t) => Date.parse(t) / 1000) : [];
     // merge the two sorted time axes; keep x strictly increasing
@@ -366,7 +388,7 @@ export async function serie(el, ctx) {
     bOlder.textContent = 'Loading…';
     try {
       const d = await fetchJSON(chunk.path);
-      const c = cols(d.main || (d.branches && d.branches[mainName]));
+      const c = cols(d.main || (d.branches && d.branches[mainName]), commits);
       for (const k of COLS) main[k] = c[k].concat(main[k]);
       olderLoaded++;
       makePlot();
@@ -394,8 +416,9 @@ export async function serie(el, ctx) {
     const LIMIT = 1000;
     const shown = rows.slice(0, LIMIT);
     const changeAt = new Map(changes.map((c) => [c.commit, c]));
+    const hasRun = main.run.some((r) => r != null && r !== '') || !!(map.pr && map.pr.run.some((r) => r != null && r !== ''));
     const tbl = h('table', { class: 'tbl raw', 'data-testid': 'raw-table', 'data-rows': String(shown.length) },
-      h('thead', null, h('tr', null, map.pr ? th('Branch') : null, th('Commit'), th('Date'), th('Value (' + sc.label + ')', 'num'), th('Low', 'num'), th('High', 'num'), th('n', 'num'), th('Run'), th(''))),
+      h('thead', null, h('tr', null, map.pr ? th('Branch') : null, th('Commit'), th('Date'), th('Value (' + sc.label + ')', 'num'), th('Low', 'num'), th('High', 'num'), th('n', 'num'), hasRun ? th('Run') : null, th(''))),
       h('tbody', null, shown.map(([br, o, k]) => {
         const c = o.commit[k];
         const chg = br === mainName ? changeAt.get(c) : null;
@@ -407,7 +430,7 @@ export async function serie(el, ctx) {
           h('td', { class: 'num muted' }, sc.fmtNum(o.low[k])),
           h('td', { class: 'num muted' }, sc.fmtNum(o.high[k])),
           h('td', { class: 'num' }, o.n[k] == null ? '' : String(o.n[k])),
-          h('td', { class: 'mono small' }, o.run[k] == null ? '' : String(o.run[k])),
+          hasRun ? h('td', { class: 'mono small' }, o.run[k] == null ? '' : String(o.run[k])) : null,
           h('td', null, br === mainName && outliers.has(c) ? h('span', { class: 'badge warn' }, 'outlier') : '', chg ? badge(chg.direction, chg.direction) : ''));
       })));
     const parts = [];
