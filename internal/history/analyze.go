@@ -37,6 +37,8 @@ type Options struct {
 	// ChangePoints tunes the detector; zero is
 	// gate.DefaultChangePointOptions.
 	ChangePoints gate.ChangePointOptions
+	// Since, when set, keeps only the runs created at or after it.
+	Since time.Time
 }
 
 // Analysis is the change-point analysis of a branch's history.
@@ -104,7 +106,7 @@ func Analyze(ctx context.Context, st *store.DB, o Options) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.SeriesFilter{Benchmark: o.Benchmark, Metric: o.Metric, Hardware: o.Hardware, Ref: ref, NoRef: ref == ""}
+	f := store.SeriesFilter{Benchmark: o.Benchmark, Metric: o.Metric, Hardware: o.Hardware, Ref: ref, NoRef: ref == "", Since: o.Since}
 	a := &Analysis{Ref: ref, Defaulted: defaulted}
 	if a.Commits, err = st.BranchCommits(ctx, f); err != nil {
 		return nil, err

@@ -52,6 +52,8 @@ type Options struct {
 	// the database file (given as DBFile) for download.
 	Downloads bool
 	DBFile    string
+	// Since, when set, keeps only the runs created at or after it.
+	Since time.Time
 	// Now is the build time (default time.Now).
 	Now func() time.Time
 	// Log receives progress (default: discarded).
@@ -95,8 +97,8 @@ func Build(ctx context.Context, st *store.DB, o Options) (Stats, error) {
 	if err := w.file(".nojekyll", nil); err != nil { // GitHub Pages: serve the files as they are
 		return Stats{}, err
 	}
-	b := &builder{st: st, o: o, w: w, ids: map[results.SeriesKey]*seriesFile{}, commitAt: map[string]int{}}
-	if err := b.load(ctx); err != nil {
+	b, err := load(ctx, st, o, w)
+	if err != nil {
 		return Stats{}, err
 	}
 	stats := Stats{Analysis: time.Since(start)}
@@ -176,9 +178,11 @@ func replaceDir(tmp, out string) error {
 	return nil
 }
 
-// writer writes the site's files and counts them.
+// writer writes the site's files and counts them: into dir, or with dir
+// empty into mem (a single-file report).
 type writer struct {
 	dir   string
+	mem   map[string]json.RawMessage
 	files int
 	bytes int64
 }
@@ -193,6 +197,12 @@ func (w *writer) json(p string, v any) error {
 }
 
 func (w *writer) file(p string, data []byte) error {
+	if w.dir == "" {
+		w.mem[p] = data
+		w.files++
+		w.bytes += int64(len(data))
+		return nil
+	}
 	dst := filepath.Join(w.dir, filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("writing the site: %w", err)
@@ -220,9 +230,15 @@ type builder struct {
 	commitAt map[string]int
 }
 
-// load analyses the main branch and reads the other branches.
+// load returns the builder of st's site, written by w, with the main
+// branch analysed and the other branches read.
+func load(ctx context.Context, st *store.DB, o Options, w *writer) (*builder, error) {
+	b := &builder{st: st, o: o, w: w, ids: map[results.SeriesKey]*seriesFile{}, commitAt: map[string]int{}}
+	return b, b.load(ctx)
+}
+
 func (b *builder) load(ctx context.Context) error {
-	a, err := history.Analyze(ctx, b.st, history.Options{Branch: b.o.Branch, Config: b.o.Config})
+	a, err := history.Analyze(ctx, b.st, history.Options{Branch: b.o.Branch, Config: b.o.Config, Since: b.o.Since})
 	switch {
 	case errors.Is(err, history.ErrNoData) && b.o.Branch == "":
 		a = &history.Analysis{} // an empty store: a site that says so
@@ -258,7 +274,7 @@ func (b *builder) load(ctx context.Context) error {
 			continue
 		}
 		shown++
-		ba, err := history.Analyze(ctx, b.st, history.Options{Branch: r.Ref, Config: b.o.Config})
+		ba, err := history.Analyze(ctx, b.st, history.Options{Branch: r.Ref, Config: b.o.Config, Since: b.o.Since})
 		if errors.Is(err, history.ErrNoData) {
 			continue
 		}
