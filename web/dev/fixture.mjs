@@ -169,6 +169,7 @@ const manifest = {
   ],
   changes: changesAll.sort((a, b) => (a.time < b.time ? 1 : -1)).slice(0, 200),
   heatmaps,
+  hardware: hardware.map((name, i) => ({ name, type: name.split(' ')[0], device: (name.match(/\((.*)\)/) || [])[1] || '', driver: i === 0 ? '' : i === 4 ? 'macOS 15.1' : '550.54', memoryMB: [262144, 81559, 81920, 23034, 98304, 196608][i], computeUnits: [96, 132, 108, 58, 38, 304][i], results: N * M / hardware.length | 0, runs: M, lastRun: times[M - 1] })),
   errors: [
     { type: 'oom', benchmark: 'llama-3-8b', hardware: 'cuda (L4)', count: 3, message: 'CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 22.5 GiB total capacity)', command: 'python bench.py --model llama-3-8b --batch 64', lastCommit: commits[M - 1], lastTime: times[M - 1] },
     { type: 'oom', benchmark: 'stable-diffusion-1.5', hardware: 'mps (M2 Max)', count: 1, message: 'MPS backend out of memory', command: 'python bench.py --model sd15', lastCommit: commits[M - 2], lastTime: times[M - 2] },

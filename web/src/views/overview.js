@@ -1,4 +1,4 @@
-import { h, fmtPct, fmtAgo, fmtDateTime, fmtCount, commitLink, compareLink, extLink, serieHref, shortCommit } from '../util.js';
+import { h, fmtPct, fmtAgo, fmtDateTime, fmtCount, commitLink, compareLink, extLink, serieHref, shortCommit, unitScale, fmtBytes } from '../util.js';
 
 // The overview reads only data/manifest.json: it never waits for series.json.
 export function overview(el, ctx) {
@@ -9,6 +9,7 @@ export function overview(el, ctx) {
   const open = regs.filter((r) => r.open);
 
   el.append(h('h1', null, m.title || 'Benchmarks'));
+  if (m.comparison && typeof m.comparison === 'object') el.append(comparison(m, m.comparison));
 
   const cards = h('section', { class: 'cards', 'aria-label': 'Counts' },
     card('Series', fmtCount(c.series), '#/series'),
@@ -71,6 +72,21 @@ export function overview(el, ctx) {
   }
   el.append(rs);
 
+  // Hardware platforms as the runs recorded them
+  const hw = Array.isArray(m.hardware) ? m.hardware : [];
+  if (hw.length) {
+    el.append(h('section', { class: 'panel' }, h('h2', null, 'Hardware'), h('div', { class: 'scroll-x' }, h('table', { class: 'tbl', 'data-testid': 'hardware-table' },
+      h('thead', null, h('tr', null, th('Platform'), th('Driver'), th('Memory', 'num'), th('Compute units', 'num'), th('Results', 'num'), th('Runs', 'num'), th('Last run'))),
+      h('tbody', null, hw.map((x) => h('tr', null,
+        h('td', null, h('a', { href: '#/series?hw=' + encodeURIComponent(x.name), 'data-nav-item': '' }, x.name)),
+        h('td', null, x.driver || ''),
+        h('td', { class: 'num' }, typeof x.memoryMB === 'number' && x.memoryMB > 0 ? fmtBytes(x.memoryMB * 1024 * 1024) : ''),
+        h('td', { class: 'num' }, x.computeUnits ? fmtCount(x.computeUnits) : ''),
+        h('td', { class: 'num' }, fmtCount(x.results)),
+        h('td', { class: 'num' }, fmtCount(x.runs)),
+        h('td', null, h('time', { datetime: x.lastRun, title: fmtDateTime(x.lastRun) }, fmtAgo(x.lastRun))))))))));
+  }
+
   // Recent change points
   const ch = (m.changes || []).slice(0, 50);
   el.append(h('section', { class: 'panel' }, h('h2', null, 'Recent change points'),
@@ -127,4 +143,33 @@ export const th = (t, cls) => h('th', { scope: 'col', class: cls }, t);
 function card(label, value, href, cls) {
   const inner = [h('div', { class: 'card-value' }, value || '0'), h('div', { class: 'card-label' }, label)];
   return href ? h('a', { class: 'card ' + (cls || ''), href, 'data-nav-item': '' }, inner) : h('div', { class: 'card ' + (cls || '') }, inner);
+}
+
+// comparison: a report of two sides (benchgate report --base --head), when the manifest has one.
+function comparison(m, c) {
+  const rows = Array.isArray(c.rows) ? c.rows : [];
+  const side = (x) => (x ? [x.label || x.ref || '', x.commit ? [' ', commitLink(m, x.commit)] : ''] : '');
+  const verdictClass = (v) => (/regress/i.test(v) ? 'bad' : /improv/i.test(v) ? 'good' : /inconclusive|noisy/i.test(v) ? 'warn' : '');
+  const missing = Array.isArray(c.missing) ? c.missing : [];
+  const failed = Array.isArray(c.failed) ? c.failed : [];
+  return h('section', { class: 'panel', 'data-testid': 'comparison' },
+    h('h2', null, 'Comparison'),
+    c.headline ? h('p', { class: 'status-line' }, c.headline) : null,
+    h('p', { class: 'muted small' }, 'base ', side(c.base), ' → head ', side(c.head)),
+    rows.length ? h('div', { class: 'scroll-x' }, h('table', { class: 'tbl' },
+      h('thead', null, h('tr', null, th('Series'), th('Base', 'num'), th('Head', 'num'), th('Change', 'num'), th('Interval', 'num'), th('p', 'num'), th('Verdict'), th('Severity'))),
+      h('tbody', null, rows.map((r) => {
+        const sc = unitScale(r.unit, typeof r.base === 'number' ? r.base : r.head);
+        return h('tr', null,
+          h('td', null, r.series ? h('a', { href: serieHref(r.series), 'data-nav-item': '' }, r.name || r.series) : r.name, r.metric ? h('span', { class: 'muted small' }, ' ' + r.metric) : ''),
+          h('td', { class: 'num' }, sc.fmt(r.base), r.nBase ? h('span', { class: 'muted small' }, ' n=' + r.nBase) : ''),
+          h('td', { class: 'num' }, sc.fmt(r.head), r.nHead ? h('span', { class: 'muted small' }, ' n=' + r.nHead) : ''),
+          h('td', { class: 'num ' + verdictClass(r.verdict) }, fmtPct(r.change)),
+          h('td', { class: 'num muted' }, interval(r)),
+          h('td', { class: 'num muted' }, typeof r.p === 'number' ? (r.p < 0.001 ? '<0.001' : r.p.toFixed(3)) : ''),
+          h('td', { class: verdictClass(r.verdict), title: r.reason || '' }, r.verdict || ''),
+          h('td', null, r.severity && r.severity !== 'none' ? badge(r.severity, /regress/i.test(r.verdict) ? 'regression' : /improv/i.test(r.verdict) ? 'improvement' : '') : ''));
+      })))) : null,
+    missing.length ? h('p', { class: 'muted small' }, 'Only on one side: ', missing.map((x, i) => [i ? ', ' : '', x.name, x.onlyIn ? ' (' + x.onlyIn + ')' : ''])) : null,
+    failed.length ? h('ul', { class: 'plain small' }, failed.map((x) => h('li', { class: 'bad' }, x.benchmark, x.type ? ' · ' + x.type : '', x.message ? ': ' + x.message : ''))) : null);
 }
