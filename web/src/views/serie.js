@@ -78,7 +78,9 @@ export async function serie(el, ctx) {
   const main = cols(branchesDoc[mainName], commits);
   const others = Object.keys(branchesDoc).filter((b) => b !== mainName);
   let branch = ctx.params.get('branch') || '';
-  if (branch === mainName || !branchesDoc[branch]) branch = others.includes(branch) ? branch : '';
+  if (branch === mainName || !branchesDoc[branch]) branch = '';
+  // A series only a pull request has measured so far: show that branch.
+  if (!branch && !main.value.length && others.length) branch = others[0];
   const older = Array.isArray(doc.older) ? doc.older.slice() : [];
   let olderLoaded = 0;
   const outliers = new Set(Array.isArray(doc.outliers) ? doc.outliers : []);
