@@ -94,14 +94,15 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 	return v
 }
 
-// scratch makes a temporary directory holding a scratch bare repository.
-// It refuses first a remote that git would read as an option: every
+// scratch makes a temporary directory holding a scratch bare repository,
+// removing first those that killed processes left (see makeScratch). It
+// refuses first a remote that git would read as an option: every
 // operation of b starts here.
 func (b *Branch) scratch(ctx context.Context) (*git, string, error) {
 	if err := gitcmd.CheckArg("remote", b.Remote); err != nil {
 		return nil, "", fmt.Errorf("data branch %s: %w", b.name(), err)
 	}
-	dir, err := os.MkdirTemp("", "benchgate-databranch-")
+	dir, err := makeScratch(b.log())
 	if err != nil {
 		return nil, "", err
 	}
