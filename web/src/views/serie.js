@@ -404,6 +404,7 @@ export async function serie(el, ctx) {
 
   // ---- raw table, change points, environment
   let tableTimer = 0;
+  let rawLimit = 250; // rows of the raw table drawn at first ("Show more" adds 1,000)
   function renderTables() {
     clearTimeout(tableTimer);
     tableTimer = setTimeout(renderTablesNow, 60);
@@ -415,7 +416,7 @@ export async function serie(el, ctx) {
     push(mainName, main);
     if (map.pr) push(branch, map.pr);
     rows.sort((a, b) => Date.parse(b[1].time[b[2]]) - Date.parse(a[1].time[a[2]]));
-    const LIMIT = 1000;
+    const LIMIT = rawLimit;
     const shown = rows.slice(0, LIMIT);
     const changeAt = new Map(changes.map((c) => [c.commit, c]));
     const hasRun = main.run.some((r) => r != null && r !== '') || !!(map.pr && map.pr.run.some((r) => r != null && r !== ''));
@@ -455,8 +456,9 @@ export async function serie(el, ctx) {
     }
     parts.push(h('section', { class: 'panel' }, h('h2', null, 'Raw data'),
       h('p', { class: 'muted small' }, (isFinite(range.from) ? 'Points in the zoomed range, ' : 'All loaded points, ') + 'newest first' +
-        (rows.length > LIMIT ? ' (first ' + fmtCount(LIMIT) + ' of ' + fmtCount(rows.length) + '; zoom in for the rest)' : '') + '. Values in ' + (sc.label || 'the series unit') + '.'),
-      h('div', { class: 'scroll-x' }, tbl)));
+        (rows.length > LIMIT ? ' (' + fmtCount(LIMIT) + ' of ' + fmtCount(rows.length) + ')' : '') + '. Values in ' + (sc.label || 'the series unit') + '.'),
+      h('div', { class: 'scroll-x' }, tbl),
+      rows.length > LIMIT ? h('button', { type: 'button', class: 'btn', 'data-testid': 'raw-more', onclick: () => { rawLimit += 1000; renderTablesNow(); } }, 'Show ' + fmtCount(Math.min(1000, rows.length - LIMIT)) + ' more') : null));
     tables.replaceChildren(...parts);
   }
 
