@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"regexp"
 	"strconv"
 	"time"
@@ -84,7 +85,8 @@ func connect(ctx context.Context, path, dsn string) (*sql.DB, error) {
 			sdb.Close()
 		}
 		h, locked := lockedBy(err)
-		if !locked {
+		if !locked || h.pid == os.Getpid() {
+			// Note: this process's own lock is not released by waiting.
 			return nil, fmt.Errorf("opening database %s: %w", path, err)
 		}
 		left := time.Until(deadline)
