@@ -145,12 +145,10 @@ async function boot() {
   }
   app.manifest = manifest;
   mainEl = shell(manifest);
-  let lastHash = location.hash;
   window.addEventListener('hashchange', () => {
     // Esc goes back only within the application's own history.
     if (history.state && typeof history.state.depth === 'number') app.navDepth = history.state.depth;
     else { app.navDepth++; history.replaceState({ depth: app.navDepth }, '', location.hash); }
-    lastHash = location.hash;
     route();
   });
   window.addEventListener('popstate', () => {
@@ -158,7 +156,6 @@ async function boot() {
   });
   document.addEventListener('keydown', onKey);
   if (!history.state) history.replaceState({ depth: 0 }, '', location.hash || '#/');
-  void lastHash;
   route();
 }
 

@@ -95,13 +95,14 @@ export async function open(tables, downloads, onStatus) {
       const fields = res.schema.fields;
       const columns = fields.map((f) => f.name);
       const kinds = fields.map((f) => String(f.type));
+      const scales = fields.map((f) => (f.type && typeof f.type.scale === 'number' ? f.type.scale : 0));
       const total = res.numRows;
       const n = Math.min(total, limit);
       const vecs = fields.map((_, j) => res.getChildAt(j));
       const rows = new Array(n);
       for (let r = 0; r < n; r++) {
         const row = new Array(fields.length);
-        for (let j = 0; j < fields.length; j++) row[j] = text(vecs[j] ? vecs[j].get(r) : null, kinds[j]);
+        for (let j = 0; j < fields.length; j++) row[j] = text(vecs[j] ? vecs[j].get(r) : null, kinds[j], scales[j]);
         rows[r] = row;
       }
       return { columns, kinds, rows, total, ms };
@@ -109,8 +110,9 @@ export async function open(tables, downloads, onStatus) {
   };
 }
 
-function text(v, kind) {
+function text(v, kind, scale) {
   if (v == null) return 'NULL';
+  if (/^Decimal/.test(kind) && typeof v === 'object') return decimal(String(v), scale);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') {
     if (/^Timestamp/.test(kind)) return new Date(v).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
@@ -126,4 +128,13 @@ function text(v, kind) {
     if (typeof v.toArray === 'function') return JSON.stringify([...v.toArray()], (k, x) => (typeof x === 'bigint' ? x.toString() : x));
   } catch { /* fall through */ }
   return String(v);
+}
+
+// decimal places the point of an unscaled integer string: ("125", 2) is "1.25".
+function decimal(digits, scale) {
+  if (!/^-?\d+$/.test(digits) || !scale) return digits;
+  const neg = digits.startsWith('-');
+  let d = neg ? digits.slice(1) : digits;
+  d = d.padStart(scale + 1, '0');
+  return (neg ? '-' : '') + d.slice(0, d.length - scale) + '.' + d.slice(d.length - scale);
 }
