@@ -84,7 +84,7 @@ export async function seriesList(el, ctx) {
     else out.sort((a, b) => ((rank[list[a].status] ?? 4) - (rank[list[b].status] ?? 4)) || Math.abs(list[b].change || 0) - Math.abs(list[a].change || 0) || a - b);
     rows = out;
     const ms = performance.now() - t0;
-    cur = rows.length ? Math.min(Math.max(cur, -1), rows.length - 1) : -1;
+    cur = -1;
     status.textContent = fmtCount(rows.length) + ' of ' + fmtCount(list.length) + ' series';
     status.title = 'filtered in ' + ms.toFixed(1) + ' ms';
     viewport.dataset.total = String(rows.length);
