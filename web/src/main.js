@@ -82,8 +82,11 @@ async function route() {
   };
   try {
     const v = await r.view(container, ctx);
-    if (token === app.token) app.view = v || null;
-    else if (v && v.destroy) v.destroy();
+    if (token === app.token) {
+      app.view = v || null;
+      // Keyboard users continue from the new view, not from a link that is gone.
+      if (!document.activeElement || document.activeElement === document.body) mainEl.focus({ preventScroll: true });
+    } else if (v && v.destroy) v.destroy();
   } catch (err) {
     if (token !== app.token) return;
     console.error(err);
