@@ -1,8 +1,27 @@
 // Data loading: every path is relative to the page, so the site works under any base path.
 const cache = new Map();
 
+// A single-file report (benchgate report --format html) carries its data files in a JSON
+// script element instead: read them from there, never from the network.
+let embedded;
+function embeddedData() {
+  if (embedded === undefined) {
+    const el = document.getElementById('benchgate-data');
+    embedded = el ? JSON.parse(el.textContent) : null;
+  }
+  return embedded;
+}
+
+export const isReport = () => embeddedData() !== null;
+
 export function fetchJSON(path) {
   if (cache.has(path)) return cache.get(path);
+  const e = embeddedData();
+  if (e) {
+    const v = Object.prototype.hasOwnProperty.call(e, path) ? Promise.resolve(e[path]) : Promise.reject(new Error(path + ': not in this report'));
+    cache.set(path, v);
+    return v;
+  }
   const p = fetch(new URL(path, document.baseURI), { credentials: 'same-origin' }).then((r) => {
     if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
     return r.json();

@@ -39,8 +39,14 @@ const app = {
 function shell(manifest) {
   const title = (manifest && manifest.title) || 'Benchmarks';
   document.title = title;
+  // The SQL tab needs tables to query and Downloads files to offer: a report file or a site
+  // built without downloads has neither.
+  const has = {
+    sql: !!(manifest && manifest.sql && Array.isArray(manifest.sql.tables) && manifest.sql.tables.length),
+    downloads: !!(manifest && Array.isArray(manifest.downloads) && manifest.downloads.length),
+  };
   const nav = h('nav', { class: 'nav', 'aria-label': 'Views' },
-    NAV.map(([id, href, text]) => h('a', { href, 'data-testid': 'nav-' + id, 'data-nav': id }, text)));
+    NAV.filter(([id]) => has[id] !== false).map(([id, href, text]) => h('a', { href, 'data-testid': 'nav-' + id, 'data-nav': id }, text)));
   const toggle = h('button', { type: 'button', class: 'theme-toggle', 'data-testid': 'theme-toggle', title: 'Toggle dark mode' });
   initTheme(toggle);
   const header = h('header', { class: 'top' },
