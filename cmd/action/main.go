@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/store"
 )
 
 // Exit codes of benchgate.
@@ -121,7 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if c.name != name {
 			continue
 		}
-		err := c.run(ctx, e, args[1:])
+		err := c.run(store.WithLog(ctx, e.log), e, args[1:])
 		var ec *exitCode
 		switch {
 		case err == nil:

@@ -21,6 +21,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/store"
 )
 
 func main() {
@@ -52,11 +55,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "benchgate-bot: unknown mode %q\n\n%s", args[0], usage)
 		return 2
 	}
-	if err := mode(ctx, e, args[1:]); err != nil {
+	if err := mode(store.WithLog(ctx, e.log), e, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "benchgate-bot %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "benchgate-bot %s: %s\n", args[0], report.OneLine(err.Error()))
 		return 2
 	}
 	return 0
