@@ -9,14 +9,17 @@ import (
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/hardware"
 	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/site"
 	"github.com/benchgate/benchgate/internal/store"
 )
 
 func cmdReport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "report", "[flags]",
-		"Write the benchmark timing report: overview, verdict (with --base and --head),\n"+
-			"hardware platforms, latency and throughput heatmaps, results by category, trends,\n"+
-			"errors and recommendations. With --base and --head, exit 1 when a series' severity\n"+
+		"Write the benchmark report. html (the default) is the reports site as one\n"+
+			"self-contained file (benchgate site): overview with the verdict (with --base and\n"+
+			"--head), the hardware the runs recorded, heatmaps, a chart per series with its\n"+
+			"change points, errors. markdown and json are the timing report: results by\n"+
+			"category, trends and errors. With --base and --head, exit 1 when a series' severity\n"+
 			"reaches --fail-on (major by default) or a candidate benchmark failed, as compare does.")
 	db := dbFlags(fs)
 	format := fs.String("format", "html", "report format: html, markdown or json")
@@ -47,13 +50,10 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	t, err := report.LoadTiming(ctx, st, *days, hardware.Detect(ctx), time.Now())
-	if err != nil {
-		return err
-	}
+	var cmp *comparison.Comparison
 	if *base != "" {
 		open := func() (*store.DB, error) { return st, nil }
-		if t.Comparison, err = compareSides(ctx, e, *base, *head, "auto", open, cfg); err != nil {
+		if cmp, err = compareSides(ctx, e, *base, *head, "auto", open, cfg); err != nil {
 			return err
 		}
 	}
@@ -62,16 +62,46 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if path == "" {
 		path = "benchmark_timing_report." + ext
 	}
-	if err := writeOutput(e, path, func(w io.Writer) error { return report.WriteTiming(w, ext, t) }); err != nil {
+	write := func(w io.Writer) error { return writeTiming(ctx, st, w, ext, *days, cmp) }
+	if ext == "html" {
+		write = func(w io.Writer) error { return writeReportHTML(ctx, e, st, w, *days, cmp) }
+	}
+	if err := writeOutput(e, path, write); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	if path != "-" {
 		fmt.Fprintf(e.stdout, "Report generated: %s\n", path)
 	}
-	if t.Comparison != nil {
-		if code := comparison.OutcomeOf(t.Comparison).ExitCode(); code != exitPass {
+	if cmp != nil {
+		if code := comparison.OutcomeOf(cmp).ExitCode(); code != exitPass {
 			return &exitCode{code: code}
 		}
 	}
 	return nil
+}
+
+// writeTiming writes the Markdown or JSON timing report.
+func writeTiming(ctx context.Context, st *store.DB, w io.Writer, ext string, days int, cmp *comparison.Comparison) error {
+	t, err := report.LoadTiming(ctx, st, days, hardware.Detect(ctx), time.Now())
+	if err != nil {
+		return err
+	}
+	t.Comparison = cmp
+	return report.WriteTiming(w, ext, t)
+}
+
+// writeReportHTML writes the HTML report: the reports site as one file.
+func writeReportHTML(ctx context.Context, e *env, st *store.DB, w io.Writer, days int, cmp *comparison.Comparison) error {
+	now := time.Now()
+	o := siteOptions(e, "", "", "")
+	o.Comparison = cmp
+	if days > 0 {
+		o.Since = now.AddDate(0, 0, -days)
+	}
+	var err error
+	if o.Note, err = report.OmittedNote(ctx, st, days, now); err != nil {
+		return err
+	}
+	_, err = site.WriteReport(ctx, st, w, o)
+	return err
 }

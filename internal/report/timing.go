@@ -297,23 +297,42 @@ func LoadTiming(ctx context.Context, st *store.DB, days int, platforms []hardwar
 	if t.Rows, err = st.Query(ctx, f); err != nil {
 		return nil, err
 	}
+	return t, t.window(ctx, st, f.Since)
+}
+
+// window sets t's runs of the window from since and counts the runs and
+// results older than it.
+func (t *Timing) window(ctx context.Context, st *store.DB, since time.Time) error {
 	runs, err := st.Runs(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range runs {
-		if r.CreatedAt.Before(f.Since) {
+		if r.CreatedAt.Before(since) {
 			t.OmittedRuns++
 			continue
 		}
 		t.Runs = append(t.Runs, r)
 	}
 	if t.OmittedRuns > 0 {
-		if t.OmittedResults, err = st.CountResults(ctx, store.Filter{Before: f.Since}); err != nil {
-			return nil, err
+		if t.OmittedResults, err = st.CountResults(ctx, store.Filter{Before: since}); err != nil {
+			return err
 		}
 	}
-	return t, nil
+	return nil
+}
+
+// OmittedNote is Omitted of the window of the last days days (0: all) at
+// now, counted without loading the results.
+func OmittedNote(ctx context.Context, st *store.DB, days int, now time.Time) (string, error) {
+	t := &Timing{Days: days}
+	if days == 0 {
+		return "", nil
+	}
+	if err := t.window(ctx, st, now.AddDate(0, 0, -days)); err != nil {
+		return "", err
+	}
+	return t.Omitted(), nil
 }
 
 // OmittedHint is how to include the runs that the window leaves out.
@@ -341,11 +360,10 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// WriteTiming writes t as html, md (Markdown) or json.
+// WriteTiming writes t as md (Markdown) or json. (The HTML report is the
+// reports site as one file: site.WriteReport.)
 func WriteTiming(w io.Writer, format string, t *Timing) error {
 	switch format {
-	case "html":
-		return HTML(w, t)
 	case "md", "markdown":
 		return TimingMarkdown(w, t)
 	}

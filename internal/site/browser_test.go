@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/pipeline"
 	"github.com/benchgate/benchgate/internal/results"
 )
@@ -107,7 +108,8 @@ func (b *browser) listen(ev any) {
 		b.requests++
 		b.mu.Unlock()
 		u, err := url.Parse(ev.Request.URL)
-		if err != nil || (u.Scheme != "data" && u.Scheme != "blob" && u.Scheme+"://"+u.Host != b.origin) {
+		if err != nil || (u.Scheme != "data" && u.Scheme != "blob" && u.Scheme+"://"+u.Host != b.origin) ||
+			(b.origin == "file://" && u.Path != "" && !strings.HasSuffix(u.Path, "/report.html")) {
 			b.problem("a request left the origin: %s", ev.Request.URL)
 		}
 	}
@@ -311,4 +313,47 @@ func TestBrowser(t *testing.T) {
 func strconvQuote(s string) string {
 	data, _ := json.Marshal(s)
 	return string(data)
+}
+
+// TestBrowserReport opens the single-file HTML report from disk: the
+// overview with its verdict and a series chart render from the inlined
+// data, with no console error, no dialog and no request at all beyond the
+// file itself.
+func TestBrowserReport(t *testing.T) {
+	_, db := fixture(t, 40)
+	cmp := &comparison.Comparison{Base: comparison.Side{Label: "main"}, Head: comparison.Side{Label: "pr"}}
+	path := filepath.Join(t.TempDir(), "report.html")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteReport(context.Background(), db, f, Options{Repo: "acme/models", Comparison: cmp, Note: "a note"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	shots := artifacts(t)
+	u := "file://" + path
+	b := newBrowser(t, "file://")
+	defer func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, p := range b.problems {
+			t.Error(p)
+		}
+	}()
+	b.do(t, "report overview", chromedp.Navigate(u+"#/"), ready("overview"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="comparison"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="note"]`)))
+	nav := get1(t, b, "nav", chromedp.Evaluate[string](`[...document.querySelectorAll('.nav a')].map(a => a.dataset.nav).join(',')`))
+	if strings.Contains(nav, "sql") || strings.Contains(nav, "downloads") {
+		t.Errorf("the report offers %s: a file has no SQL tables or downloads", nav)
+	}
+	b.shot(t, shots, "report-overview")
+	slow := SeriesID(results.SeriesKey{Benchmark: "resnet50", Params: "batch_size=8", Metric: "latency", Hardware: "cuda", Device: "H100"})
+	b.do(t, "report series", chromedp.Navigate(u+"#/s/"+slow), ready("serie"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="chart"] canvas`)))
+	if marks := get1(t, b, "change points", poll[int](`Number(document.querySelector('[data-testid="chart"]').dataset.changepoints || 0)`, 20*time.Second)); marks != 1 {
+		t.Errorf("the report's chart marks %d change points, want 1", marks)
+	}
+	b.shot(t, shots, "report-series")
 }

@@ -35,8 +35,9 @@ type Options struct {
 	// Repo ("owner/name") and ServerURL (default https://github.com) make
 	// commit and compare links; without Repo there are none.
 	Repo, ServerURL string
-	// Title is the site's title (default "<repo> benchmarks").
-	Title string
+	// Title is the site's title (default "<repo> benchmarks"), and Note a
+	// line shown under it (e.g. what a report's window leaves out).
+	Title, Note string
 	// Issues maps the first bad commit of a suspect range to the URL of
 	// its regression issue (the bot's).
 	Issues map[string]string

@@ -52,6 +52,7 @@ type manifest struct {
 	Format      int            `json:"format"`
 	Generated   stamp          `json:"generated"`
 	Title       string         `json:"title"`
+	Note        string         `json:"note,omitempty"` // e.g. what a report's window leaves out
 	Repo        string         `json:"repo"`
 	CommitURL   string         `json:"commitUrl"`
 	CompareURL  string         `json:"compareUrl"`

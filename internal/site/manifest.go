@@ -25,7 +25,7 @@ const maxHeatmapRows = 300
 // lists).
 func (b *builder) manifest(ctx context.Context) (manifest, error) {
 	a := b.main
-	m := manifest{Format: Format, Generated: stamp(b.o.Now()), Title: b.o.Title, Repo: b.o.Repo,
+	m := manifest{Format: Format, Generated: stamp(b.o.Now()), Title: b.o.Title, Note: b.o.Note, Repo: b.o.Repo,
 		CommitURL: b.commitURL("/commit/{commit}"), CompareURL: b.commitURL("/compare/{from}...{to}"),
 		MainBranch: history.RefName(a.Ref), Branches: b.branches,
 		Regressions: b.regressions(), Changes: b.recentChanges(), Heatmaps: b.heatmaps()}

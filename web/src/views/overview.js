@@ -9,6 +9,7 @@ export function overview(el, ctx) {
   const open = regs.filter((r) => r.open);
 
   el.append(h('h1', null, m.title || 'Benchmarks'));
+  if (m.note) el.append(h('p', { class: 'muted', 'data-testid': 'note' }, m.note));
   if (m.comparison && typeof m.comparison === 'object') el.append(comparison(m, m.comparison));
 
   const cards = h('section', { class: 'cards', 'aria-label': 'Counts' },
