@@ -12,7 +12,7 @@ import (
 	"io/fs"
 	"strings"
 
-		"github.com/benchgate/benchgate/internal/store"
+	"github.com/benchgate/benchgate/internal/store"
 )
 
 // dataElementID is the id of the element holding a single-file report's
