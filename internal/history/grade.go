@@ -115,9 +115,13 @@ func envChanges(before, after Point) []report.EnvChange {
 
 // EnvText is the environment change in one line, e.g. "driver 550 → 555,
 // cuda 12.4 → 12.6" ("" when none); untrusted text: sanitise to print.
-func (c *Change) EnvText() string {
+func (c *Change) EnvText() string { return EnvText(c.Env) }
+
+// EnvText renders environment changes in one line, e.g. "driver 550 →
+// 555, cuda 12.4 → 12.6" ("" for none); untrusted text: sanitise to print.
+func EnvText(es []report.EnvChange) string {
 	var parts []string
-	for _, e := range c.Env {
+	for _, e := range es {
 		b, h := e.Base, e.Head
 		if b == "" {
 			b = "(none)"
@@ -128,6 +132,26 @@ func (c *Change) EnvText() string {
 		parts = append(parts, e.Name+" "+b+" → "+h)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// EnvChange is a change of the machine's environment (driver, CUDA,
+// framework) between two consecutive points of a series.
+type EnvChange struct {
+	Index int // of the first point in the new environment
+	Point *Point
+	Env   []report.EnvChange
+}
+
+// EnvChanges lists every environment change along s's points, whether or
+// not the series moved there.
+func (s *Series) EnvChanges() []EnvChange {
+	var out []EnvChange
+	for i := 1; i < len(s.Points); i++ {
+		if es := envChanges(s.Points[i-1], s.Points[i]); len(es) > 0 {
+			out = append(out, EnvChange{Index: i, Point: &s.Points[i], Env: es})
+		}
+	}
+	return out
 }
 
 // resolve marks each change point that a later one of the same series

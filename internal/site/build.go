@@ -359,9 +359,9 @@ func (b *builder) addChanges(f *seriesFile, s *history.Series, groupOf map[*hist
 		before, after := value(c.Before), value(c.After)
 		ch.Before, ch.After = &before, &after
 		f.Changes = append(f.Changes, ch)
-		if env := envText(c.Env); env != "" {
-			f.Environment = append(f.Environment, envChange{Commit: c.Commit, Time: stamp(c.Date), What: env})
-		}
+	}
+	for _, ec := range s.EnvChanges() {
+		f.Environment = append(f.Environment, envChange{Commit: ec.Point.Commit, Time: stamp(ec.Point.Date), What: history.EnvText(ec.Env)})
 	}
 	if n := len(s.Changes); n > 0 {
 		c := s.Changes[n-1]
@@ -382,15 +382,6 @@ func (b *builder) addChanges(f *seriesFile, s *history.Series, groupOf map[*hist
 func changeOf(c *history.Change) change {
 	return change{Commit: c.Commit, Previous: c.PreviousCommit, Time: stamp(c.Date), Change: value(c.Magnitude),
 		Low: value(c.Low), High: value(c.High), Direction: c.Direction, Severity: c.Severity, Status: c.Status}
-}
-
-// envText describes environment changes: "driver 535 → 550, cuda 12.2 → 12.4".
-func envText(es []report.EnvChange) string {
-	var parts []string
-	for _, e := range es {
-		parts = append(parts, e.Name+" "+e.Base+" → "+e.Head)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // write writes every data file.

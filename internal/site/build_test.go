@@ -141,6 +141,9 @@ func TestBuildFixture(t *testing.T) {
 	if len(s.Changes) != 1 || s.Changes[0].Commit != commitID(25) || s.Changes[0].Regression != reg.ID {
 		t.Errorf("series changes %+v, want one at commit 25 in %s", s.Changes, reg.ID)
 	}
+	if len(s.Environment) != 1 || s.Environment[0].Commit != commitID(30) || s.Environment[0].What != "driver 535.104 → 550.54" {
+		t.Errorf("environment changes %+v, want the driver change at commit 30", s.Environment)
+	}
 	var commits struct{ Commits []struct{ ID string } }
 	readJSON(t, filepath.Join(dir, "data", "commits.json"), &commits)
 	if got := commits.Commits[main.Commit[25]].ID; got != commitID(25) {

@@ -142,7 +142,7 @@ func (b *builder) regressions() []regression {
 			} else if r.ResolvedBy == "" {
 				r.ResolvedBy = c.ResolutionCommit
 			}
-			if env := envText(c.Env); env != "" && !slices.Contains(envs, env) {
+			if env := history.EnvText(c.Env); env != "" && !slices.Contains(envs, env) {
 				envs = append(envs, env)
 			}
 		}
