@@ -45,6 +45,10 @@ type Comparison struct {
 	Summary    gate.Summary
 	// FailOn is the least severity that fails the gate.
 	FailOn FailOn
+	// metricOrder is the index of each metric's first appearance in the
+	// candidate's results, for Groups; nil in a comparison not made by
+	// Compare (Groups then orders by name).
+	metricOrder map[string]int
 }
 
 // Regressed reports whether the head fails the gate: a series whose severity
@@ -228,9 +232,15 @@ func Compare(base, head []results.Result, baseSide, headSide Side, policy Policy
 		}
 		c.Rows = append(c.Rows, Row{Key: k, Unit: e.unit, Better: e.better, Exact: exact, Comparison: o.Comparison})
 	}
+	c.metricOrder = map[string]int{}
 	for _, r := range head {
 		if r.Failure != nil {
 			c.Failed = append(c.Failed, r)
+		}
+		for _, m := range r.Metrics {
+			if _, ok := c.metricOrder[m.Name]; !ok {
+				c.metricOrder[m.Name] = len(c.metricOrder)
+			}
 		}
 	}
 	return c

@@ -134,7 +134,8 @@ func TestTextOutputsDefuseWorkflowCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLines(t, "compare table", b.String())
-	if !strings.Contains(b.String(), `\::add-mask::y [k=::add-mask::y]`) {
+	// The table abbreviates long names in the middle: the start shows.
+	if !strings.Contains(b.String(), "\n"+`\::add-mask::…`) {
 		t.Errorf("compare table lacks the defused name:\n%s", b.String())
 	}
 }

@@ -13,22 +13,37 @@ import (
 // unit is untrusted: it is passed through OneLine, so the result is safe
 // to print as is.
 func FormatValue(v float64, unit string) string {
+	s := ScaledValue(v, unit)
 	if math.IsNaN(v) {
-		return "—"
+		return s
 	}
 	unit = OneLine(unit)
 	base, per, _ := strings.Cut(unit, "/")
-	suffix := ""
-	if per != "" {
-		suffix = "/" + per
+	switch base {
+	case "s", "sec", "B":
+		if per != "" {
+			return s + "/" + per
+		}
+		return s
 	}
+	return s + " " + unit
+}
+
+// ScaledValue is FormatValue without the unit, for a table whose heading
+// names it: "127µs" for 1.27e-4 sec/op, "7.305KiB" for 7480 B/op, "6.014k"
+// for 6014 allocs/op. Seconds and bytes keep their scaled symbol.
+func ScaledValue(v float64, unit string) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	base, _, _ := strings.Cut(unit, "/")
 	switch base {
 	case "s", "sec":
-		return formatSeconds(v) + suffix
+		return formatSeconds(v)
 	case "B":
-		return benchunit.Scale(v, benchunit.Binary) + "B" + suffix
+		return benchunit.Scale(v, benchunit.Binary) + "B"
 	}
-	return benchunit.Scale(v, benchunit.Decimal) + " " + unit
+	return benchunit.Scale(v, benchunit.Decimal)
 }
 
 func formatSeconds(v float64) string {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 
 	gitcmd "github.com/benchgate/benchgate/internal/git"
 	"github.com/benchgate/benchgate/internal/results"
@@ -81,6 +80,7 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 		}
 	}
 	if len(changed) > 0 {
+		comparison.SortRows(changed)
 		writeRows(&b, changed)
 		b.WriteString("\n")
 	}
@@ -104,8 +104,12 @@ func Markdown(w io.Writer, c *comparison.Comparison) error {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
-	if g := c.Summary.Geomean; g > 0 && !math.IsNaN(g) {
-		fmt.Fprintf(&b, "Geometric mean of head/base medians over all series: %s (informational, not tested).\n", FormatChange(g-1))
+	if len(c.Rows) > 0 {
+		b.WriteString("p: one-sided, in the direction of the change: p(worse), which the gate tests, or p(better); " +
+			"q: the Benjamini–Hochberg q-value of p(worse) across the series.\n")
+	}
+	if g := geomeans(c); g != "" {
+		fmt.Fprintf(&b, "\nGeometric mean of head/base medians (informational, not tested): %s.\n", EscapeMarkdown(g))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -120,6 +124,19 @@ func writeRows(b *strings.Builder, rows []comparison.Row) {
 			EscapeMarkdown(FormatValue(r.BaseMedian, r.Unit)), EscapeMarkdown(FormatValue(r.HeadMedian, r.Unit)),
 			EscapeMarkdown(interval(r)), EscapeMarkdown(pq(r)), r.NBase, r.NHead, severityCell(r), EscapeMarkdown(note(r)))
 	}
+}
+
+// geomeans lists the geometric mean of the changes of each metric and unit
+// with two series or more, "sec/op +3.1% (4 series), B/op +0.0% (4
+// series)": a mean across units would mean nothing.
+func geomeans(c *comparison.Comparison) string {
+	var parts []string
+	for _, g := range c.Groups() {
+		if g.GeomeanN > 1 {
+			parts = append(parts, fmt.Sprintf("%s %s (%d series)", g.Metric, FormatChange(g.Geomean-1), g.GeomeanN))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // severityCell renders the severity in Markdown, blocking ones in bold.
@@ -139,15 +156,13 @@ func severityText(r comparison.Row) string {
 	return r.Verdict.String()
 }
 
-// pq renders the one-sided p-value of the direction shown (better for an
-// improvement, worse otherwise) and, for the worse direction, the
-// Benjamini–Hochberg q-value across the run's series.
+// pq renders the one-sided p-value of the direction of the change (see
+// directionP) and, for the worse direction, the Benjamini–Hochberg q-value
+// across the run's series.
 func pq(r comparison.Row) string {
-	if r.Severity == gate.SeverityImprovement {
-		return FormatP(r.PBetter)
-	}
-	if math.IsNaN(r.Q) || r.Q == r.P {
-		return FormatP(r.P)
+	p, better := directionP(r)
+	if better || math.IsNaN(r.Q) || r.Q == r.P {
+		return FormatP(p)
 	}
 	return FormatP(r.P) + " (" + FormatP(r.Q) + ")"
 }
@@ -163,33 +178,6 @@ func note(r comparison.Row) string {
 		return ""
 	}
 	return fmt.Sprintf("MDE %s at n=%d", FormatChange(r.MDE), min(r.NBase, r.NHead))
-}
-
-// Table writes the verdict as an aligned plain-text table for terminals.
-func Table(w io.Writer, c *comparison.Comparison) error {
-	fmt.Fprintf(w, "%s\nbaseline: %s\ncandidate: %s\n\n", OneLine(comparison.Headline(c)), OneLine(sideLabel(c.Base)), OneLine(sideLabel(c.Head)))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERIES\tMETRIC\tHARDWARE\tBASE\tHEAD\tCHANGE (CI)\tP (Q)\tN\tSEVERITY\tNOTE")
-	for _, r := range c.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", OneLine(seriesName(r)), OneLine(r.Key.Metric), OneLine(hardwareName(r)),
-			FormatValue(r.BaseMedian, r.Unit), FormatValue(r.HeadMedian, r.Unit), interval(r), pq(r), r.NBase, r.NHead, severityText(r), OneLine(note(r)))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for i, f := range c.Failed {
-		if i == 0 {
-			fmt.Fprintln(w, "\nFailed benchmarks:")
-		}
-		fmt.Fprintf(w, "%d. %s on %s: %s: %s\n", i+1, OneLine(f.Name), OneLine(f.Hardware.Type), OneLine(string(f.Failure.Type)), OneLine(truncate(f.Failure.Message, 300)))
-	}
-	for i, m := range c.Missing {
-		if i == 0 {
-			fmt.Fprintln(w, "\nNot compared (one side only):")
-		}
-		fmt.Fprintf(w, "- only in %s: %s\n", m.OnlyIn, OneLine(keyLabel(m.Key)))
-	}
-	return nil
 }
 
 // JSONVerdict is the machine-readable outcome: report-json, compare
