@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/report"
@@ -21,10 +24,11 @@ type compareArgs struct {
 }
 
 func cmdCompare(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "compare", "--base RUN|REF|FILE --head RUN|REF|FILE [flags]",
-		"Compare the candidate (--head) with the baseline (--base), series by series, and\n"+
-			"print the verdict. Each side is a results file, or a stored run named by its id\n"+
-			"(ID or ID#ATTEMPT), a commit (full or ≥ 7 characters), a ref, \"latest\" or \"latest~N\".\n"+
+	fs := newFlags(e, "compare", "[flags] OLD NEW   (or --base OLD --head NEW)",
+		"Compare the candidate (NEW, --head) with the baseline (OLD, --base), series by\n"+
+			"series, and print the verdict, as `benchstat old.txt new.txt` does. Each side is a\n"+
+			"results file, or a stored run named by its id (ID or ID#ATTEMPT), a commit (full or\n"+
+			"≥ 7 characters), a ref, \"latest\" or \"latest~N\".\n"+
 			"Exit 1 when a series' severity reaches --fail-on (major by default) or a candidate\n"+
 			"benchmark failed, 0 otherwise (always 0 with --fail-on never).")
 	var a compareArgs
@@ -36,7 +40,11 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	db := dbFlags(fs)
 	a.gate.add(fs)
 	a.ab = addBaselineFlags(fs)
-	if err := parseFlags(e, fs, args); err != nil {
+	pos, err := parseInterleaved(e, fs, args)
+	if err != nil {
+		return err
+	}
+	if err := a.positional(pos); err != nil {
 		return err
 	}
 	a.db = *db
@@ -69,6 +77,41 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	if code := o.ExitCode(); code != exitPass {
 		return &exitCode{code: code}
 	}
+	return nil
+}
+
+// parseInterleaved parses args like parseFlags, but lets positional
+// arguments stand between flags (`compare old.txt new.txt --format json`),
+// as the flag package alone stops at the first one. It returns the
+// positional arguments in order; everything after "--" is positional.
+func parseInterleaved(e *env, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(e, fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// positional takes OLD NEW as --base and --head.
+func (a *compareArgs) positional(pos []string) error {
+	switch {
+	case len(pos) == 0:
+		return nil
+	case len(pos) != 2:
+		return fmt.Errorf("want two arguments, OLD NEW (the baseline and the candidate); got %d: %s", len(pos), strings.Join(pos, " "))
+	case a.base != "" || a.head != "":
+		return errors.New("give the baseline and the candidate either as OLD NEW or as --base and --head, not both")
+	}
+	a.base, a.head = pos[0], pos[1]
 	return nil
 }
 
@@ -110,11 +153,16 @@ func writeOutput(e *env, path string, write func(io.Writer) error) error {
 }
 
 // loadSide resolves a compare side: an existing file is read as results;
-// anything else is a stored-run selector.
+// a name that looks like a file (results.LooksLikeFile) but is missing is
+// an error that says so; anything else is a stored-run selector.
 func loadSide(ctx context.Context, e *env, sel, format string, open func() (*store.DB, error)) ([]results.Result, comparison.Side, error) {
-	if fi, err := os.Stat(sel); err == nil && !fi.IsDir() {
+	fi, err := os.Stat(sel)
+	switch {
+	case err == nil && !fi.IsDir():
 		rs, _, err := results.ReadFile(sel, format, e.log)
 		return rs, comparison.Side{Label: sel}, err
+	case errors.Is(err, fs.ErrNotExist) && results.LooksLikeFile(sel):
+		return nil, comparison.Side{}, fmt.Errorf("file %s does not exist", sel)
 	}
 	st, err := open()
 	if err != nil {
@@ -160,7 +208,7 @@ func (l *lazyStore) close() {
 // stored runs of open's database, see loadSide) and compares them under cfg.
 func compareSides(ctx context.Context, e *env, base, head, inFormat string, open func() (*store.DB, error), cfg comparison.Config) (*comparison.Comparison, error) {
 	if base == "" || head == "" {
-		return nil, errors.New("both --base and --head are required")
+		return nil, errors.New("both the baseline and the candidate are required: OLD NEW, or --base and --head")
 	}
 	bRes, bSide, err := loadSide(ctx, e, base, inFormat, open)
 	if err != nil {

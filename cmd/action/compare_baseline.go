@@ -102,7 +102,10 @@ func (b *baselineFlags) fromBranch(ctx context.Context, e *env, a compareArgs, b
 	if err != nil {
 		return nil, "", fmt.Errorf("--head: %w", err)
 	}
-	bl.Side.Label = bl.Note
+	// Note: the label is what the user named, the base branch; bl.Note,
+	// printed above the verdict, says which run of it serves (as the label
+	// it read "baseline: baseline: run …").
+	bl.Side.Label = base
 	return cfg.Compare(bl.Results, hRes, bl.Side, hSide), bl.Note, nil
 }
 

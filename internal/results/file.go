@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -19,6 +20,24 @@ func FormatNames() string {
 		names = append(names, string(f))
 	}
 	return strings.Join(names, ", ")
+}
+
+// LooksLikeFile reports whether name, where a results file or a stored
+// run's id, commit or ref is accepted (compare --base), is meant as a
+// file: a path starting with "/", "./", "../" or "~/", or a name ending in
+// an extension results files have (.txt, .json, .jsonl, .ndjson, .js,
+// .out, .log, .bench). Refs such as "origin/main" or "v1.2" are not.
+func LooksLikeFile(name string) bool {
+	for _, p := range []string{"/", "./", "../", "~/"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".txt", ".json", ".jsonl", ".ndjson", ".js", ".out", ".log", ".bench":
+		return true
+	}
+	return false
 }
 
 // ReadFile reads and parses one results file, or a directory of Criterion

@@ -207,3 +207,17 @@ func TestReadGoBenchWarningsCapped(t *testing.T) {
 		t.Errorf("last warning: got %q; want %q", got, want)
 	}
 }
+
+func TestLooksLikeFile(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{
+		{"old.txt", true}, {"results/new.json", true}, {"./base", true}, {"/tmp/x", true}, {"data.js", true},
+		{"main", false}, {"origin/main", false}, {"v1.2", false}, {"latest~1", false}, {"run-7#2", false}, {"0123abc", false},
+	} {
+		if got := LooksLikeFile(tt.name); got != tt.want {
+			t.Errorf("LooksLikeFile(%q) = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}
