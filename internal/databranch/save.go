@@ -57,7 +57,7 @@ func (b *Branch) Save(ctx context.Context, src *store.DB) (SaveResult, error) {
 		res.Attempts = attempt
 		if attempt > 1 {
 			if err := b.backoff(ctx, attempt-1); err != nil {
-				return res, fmt.Errorf("saving to branch %s of %s: %w (last try: %v)", b.name(), b.Remote, err, last)
+				return res, fmt.Errorf("saving to branch %s of %s: %w (last try: %v)", b.name(), b.remote(), err, last)
 			}
 		}
 		done, err := c.once(ctx, &res)
@@ -74,7 +74,7 @@ func (b *Branch) Save(ctx context.Context, src *store.DB) (SaveResult, error) {
 			failures++
 			last = err
 			if failures >= maxFailures {
-				return res, fmt.Errorf("saving to branch %s of %s: %w", b.name(), b.Remote, err)
+				return res, fmt.Errorf("saving to branch %s of %s: %w", b.name(), b.remote(), err)
 			}
 			// The error itself is said once: with the failure if the
 			// retries do not help, at debug level if one does.
@@ -85,7 +85,7 @@ func (b *Branch) Save(ctx context.Context, src *store.DB) (SaveResult, error) {
 			last = errors.New("the branch moved during every attempt")
 		}
 	}
-	return res, fmt.Errorf("saving to branch %s of %s: gave up after %d attempts: %w", b.name(), b.Remote, maxAttempts, last)
+	return res, fmt.Errorf("saving to branch %s of %s: gave up after %d attempts: %w", b.name(), b.remote(), maxAttempts, last)
 }
 
 // maxFailures is how many failed cycles (errors, not lost races) Save
@@ -254,6 +254,10 @@ func (c *saveCycle) appendCommit(ctx context.Context, s snapshot, missing []stor
 // compactCommit makes a parentless commit holding only the database: the
 // tip's database with its run files and the missing runs merged in, raw
 // samples pruned to the retention window, compacted, and size-checked.
+//
+// Note: Merge copies every run of src the database lacks once the run files
+// are in: the missing runs, and the run of a run file left out for its size
+// (ingestRunFiles), whose rows src holds.
 func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []store.Run) (string, int64, error) {
 	b := c.b
 	path := c.tempPath("merge.duckdb")
@@ -272,14 +276,10 @@ func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []sto
 	if _, err := b.ingestRunFiles(ctx, c.g, s, db); err != nil {
 		return "", 0, err
 	}
-	for _, r := range missing {
-		rs, err := c.src.Results(ctx, r)
-		if err != nil {
-			return "", 0, err
-		}
-		if _, err := db.Ingest(ctx, r, rs); err != nil {
-			return "", 0, err
-		}
+	// The runs of src the branch lacks are copied by SQL (store.Merge), not
+	// re-ingested one by one: the first save of a year of runs takes seconds.
+	if _, err := db.Merge(ctx, c.src); err != nil {
+		return "", 0, err
 	}
 	if _, err := db.Prune(ctx, store.PruneOptions{KeepRuns: orDefault(b.KeepRuns, store.DefaultKeepRuns)}); err != nil {
 		return "", 0, err
@@ -353,7 +353,7 @@ func (c *saveCycle) commitTree(ctx context.Context, tree, parent, msg string) (s
 func (c *saveCycle) push(ctx context.Context, expected, commit string) (bool, error) {
 	ref := "refs/heads/" + c.b.name()
 	out, err := c.g.run(ctx, nil, "push", "--porcelain", "--no-verify",
-		"--force-with-lease="+ref+":"+expected, c.b.Remote, commit+":"+ref)
+		"--force-with-lease="+ref+":"+expected, "--", c.b.Remote, commit+":"+ref)
 	if err == nil {
 		return true, nil
 	}
@@ -361,7 +361,7 @@ func (c *saveCycle) push(ctx context.Context, expected, commit string) (bool, er
 	if errors.As(err, &ge) && isRaceLost(string(out)+ge.Stderr) {
 		return false, nil
 	}
-	return false, fmt.Errorf("pushing to branch %s of %s: %w", c.b.name(), c.b.Remote, err)
+	return false, fmt.Errorf("pushing to branch %s of %s: %w", c.b.name(), c.b.remote(), err)
 }
 
 // isRaceLost reports whether git push's output says the remote moved.
