@@ -293,6 +293,32 @@ func TestServe(t *testing.T) {
 	if is.State != "closed" || len(cs) != 2 || !strings.Contains(cs[0].Body, "write access") {
 		t.Errorf("issue %s, comments %+v; want the reader refused, then closed by the writer's accept", is.State, cs)
 	}
+
+	// The store records the accept too: a sync that keeps its database
+	// marks those regressions accepted, and the issue stays closed.
+	work := t.TempDir()
+	sync1(t, api, remote, "--work-dir", work)
+	st, err := store.OpenReadOnly(context.Background(), filepath.Join(work, "benchgate.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ds, err := st.Detections(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := 0
+	for _, d := range ds {
+		if d.Status == store.StatusAccepted && d.Notes == fmt.Sprintf("accepted in #%d", n) {
+			accepted++
+		}
+	}
+	if accepted != 2 {
+		t.Errorf("stored detections %+v; want the two regressions of #%d accepted", ds, n)
+	}
+	if again, _ := api.IssueByNumber(n); again.State != "closed" {
+		t.Errorf("the accepted issue is %s after the next sync; want closed", again.State)
+	}
 }
 
 // TestSyncAPICalls: five regressions at five commits open five issues; a

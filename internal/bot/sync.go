@@ -115,6 +115,15 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 		return res, fmt.Errorf("sync: listing the bot's issues: %w", err)
 	}
 	res.Existing = len(existing)
+	if o.Dir != "" {
+		// The kept database records what maintainers accepted, with the
+		// labels: benchgate changes --db shows those regressions accepted.
+		for commit, note := range AcceptedRanges(existing) {
+			if _, err := st.Accept(ctx, commit, note, now); err != nil {
+				return res, fmt.Errorf("sync: %w", err)
+			}
+		}
+	}
 	po := o.Plan
 	po.Now = now
 	res.Plan = NewPlan(res.Analysis, existing, po)
@@ -145,7 +154,7 @@ func publishSite(ctx context.Context, gh GitHub, st *store.DB, dir string, o Syn
 		return fmt.Errorf("listing the bot's issues for the site: %w", err)
 	}
 	bo := o.Site.Build
-	bo.Out, bo.Issues = filepath.Join(dir, "site"), IssueLinks(issues)
+	bo.Out, bo.Issues, bo.Accepted = filepath.Join(dir, "site"), IssueLinks(issues), AcceptedRanges(issues)
 	if bo.Branch == "" {
 		bo.Branch = o.History.Branch
 	}
@@ -171,6 +180,20 @@ func IssueLinks(issues []Issue) map[string]string {
 			if _, seen := out[c]; !seen {
 				out[c] = is.HTMLURL
 			}
+		}
+	}
+	return out
+}
+
+// AcceptedRanges maps the first bad commit of each range a maintainer
+// accepted (/benchgate accept: LabelAccepted and the marker's Accepted) to
+// a note naming the issue, e.g. "accepted in #12".
+func AcceptedRanges(issues []Issue) map[string]string {
+	out := map[string]string{}
+	for _, is := range issues {
+		m, ok := ParseMarker(is.Body)
+		if ok && m.Accepted != "" && hasLabel(is, LabelAccepted) {
+			out[m.Accepted] = fmt.Sprintf("accepted in #%d", is.Number)
 		}
 	}
 	return out

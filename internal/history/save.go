@@ -58,11 +58,41 @@ func Save(ctx context.Context, st *store.DB, a *Analysis, now time.Time) (store.
 	for _, s := range a.Series {
 		keys = append(keys, s.Key)
 	}
-	stats, err := st.SaveAnalysis(ctx, keys, a.Detections(now), a.HistoryRows(), now)
+	ds := a.Detections(now)
+	if err := keepAccepted(ctx, st, ds); err != nil {
+		return store.SaveStats{}, fmt.Errorf("saving the history of %s: %w", RefName(a.Ref), err)
+	}
+	stats, err := st.SaveAnalysis(ctx, keys, ds, a.HistoryRows(), now)
 	if err != nil {
 		return stats, fmt.Errorf("saving the history of %s: %w", RefName(a.Ref), err)
 	}
 	return stats, nil
+}
+
+// keepAccepted gives the detections a maintainer accepted (stored with
+// store.StatusAccepted) that status and their notes again, so that saving
+// the analysis keeps them accepted.
+func keepAccepted(ctx context.Context, st *store.DB, ds []store.Detection) error {
+	stored, err := st.Detections(ctx)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		k      results.SeriesKey
+		commit string
+	}
+	accepted := map[key]string{}
+	for _, d := range stored {
+		if d.Status == store.StatusAccepted {
+			accepted[key{d.Key, d.Commit}] = d.Notes
+		}
+	}
+	for i := range ds {
+		if notes, ok := accepted[key{ds[i].Key, ds[i].Commit}]; ok && ds[i].Direction == Regression {
+			ds[i].Status, ds[i].Notes = store.StatusAccepted, notes
+		}
+	}
+	return nil
 }
 
 // SaveText says what a save changed, e.g. "saved: 3 new, 0 updated, 0

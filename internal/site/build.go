@@ -39,8 +39,10 @@ type Options struct {
 	// line shown under it (e.g. what a report's window leaves out).
 	Title, Note string
 	// Issues maps the first bad commit of a suspect range to the URL of
-	// its regression issue (the bot's).
-	Issues map[string]string
+	// its regression issue (the bot's), and Accepted the first bad commit of
+	// a range a maintainer accepted as the new baseline to a note ("accepted
+	// in #12"): shown accepted, not open.
+	Issues, Accepted map[string]string
 	// Config grades severities, as in history.Options.
 	Config comparison.Config
 	// Comparison, when set, is a verdict of a candidate against its
@@ -365,8 +367,9 @@ func (b *builder) addChanges(f *seriesFile, s *history.Series, groupOf map[*hist
 	}
 	if n := len(s.Changes); n > 0 {
 		c := s.Changes[n-1]
+		_, accepted := b.o.Accepted[c.Commit]
 		switch {
-		case c.ResolutionCommit != "":
+		case c.ResolutionCommit != "" || accepted:
 		case c.Status == history.Provisional:
 			e.Status, e.Change = "provisional", value(c.Magnitude)
 		case c.Direction == history.Regression:

@@ -229,3 +229,33 @@ func TestBuildRefusesForeignDir(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildAccepted: a range a maintainer accepted is shown accepted, not
+// open, and its series are back to ok.
+func TestBuildAccepted(t *testing.T) {
+	_, db := fixture(t, 40)
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := Build(context.Background(), db, Options{Out: dir, Accepted: map[string]string{commitID(25): "accepted in #9"}}); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Latest      struct{ Regressed int }
+		Regressions []struct {
+			To, Status, Note string
+			Open             bool
+		}
+	}
+	readJSON(t, filepath.Join(dir, "data", "manifest.json"), &m)
+	found := false
+	for _, r := range m.Regressions {
+		if r.To == commitID(25) {
+			found = true
+			if r.Status != "accepted" || r.Open || r.Note != "accepted in #9" {
+				t.Errorf("the accepted range: %+v", r)
+			}
+		}
+	}
+	if !found || m.Latest.Regressed != 0 {
+		t.Errorf("ranges %+v, %d regressed; want the accepted one and none regressed", m.Regressions, m.Latest.Regressed)
+	}
+}

@@ -181,6 +181,7 @@ type regression struct {
 	Environment string   `json:"environment"`
 	ResolvedBy  string   `json:"resolvedBy"`
 	Issue       string   `json:"issue"`
+	Note        string   `json:"note,omitempty"` // e.g. "accepted in #12"
 }
 
 type change struct {

@@ -150,6 +150,9 @@ func (b *builder) regressions() []regression {
 			r.ResolvedBy = ""
 		}
 		r.Open = r.Direction == history.Regression && !resolved
+		if note, ok := b.o.Accepted[g.Commit]; ok && r.Direction == history.Regression {
+			r.Status, r.Open, r.Note = "accepted", false, note
+		}
 		r.Environment = strings.Join(envs, "; ")
 		r.Change, r.Low, r.High = value(worst.Change.Magnitude), value(worst.Change.Low), value(worst.Change.High)
 		r.Title = groupTitle(g, *worst)

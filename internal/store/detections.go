@@ -40,8 +40,8 @@ type Detection struct {
 	ResolvedAt       *time.Time
 	ResolutionCommit string
 	// Notes is set by SaveAnalysis on a confirmed detection that the latest
-	// analysis no longer finds (see VanishedNote); SaveAnalysis ignores the
-	// value it is given.
+	// analysis no longer finds (see VanishedNote), and by Accept; SaveAnalysis
+	// ignores the value it is given except on an accepted detection.
 	Notes string
 }
 
@@ -71,8 +71,14 @@ type SaveStats struct{ Inserted, Updated, Deleted, Unchanged int }
 var (
 	detectionDirections = []string{"regression", "improvement"}
 	detectionSeverities = []string{"minor", "major", "critical", "improvement"}
-	detectionStatuses   = []string{"provisional", "confirmed"}
+	detectionStatuses   = []string{"provisional", "confirmed", StatusAccepted}
 )
+
+// StatusAccepted is the status of a regression a maintainer accepted as the
+// new baseline (the bot's /benchgate accept; Accept): SaveAnalysis keeps it,
+// with its notes, as long as the analysis finds the change — and keeps the
+// row when it no longer does.
+const StatusAccepted = "accepted"
 
 // statusConfirmed is the status of a detection that SaveAnalysis keeps when
 // the analysis no longer finds it.
@@ -425,6 +431,9 @@ func detectionRows(ds []Detection, ix *seriesIndex, cx *commitIndex) (rowSet, er
 			d.Direction, d.Severity, d.Status, nullString(d.EnvironmentChange),
 			100 * d.Change, jsonText(metrics), resolved, nullString(d.ResolutionCommit), nil,
 		}
+		if d.Status == StatusAccepted {
+			images[i][len(images[i])-1] = nullString(d.Notes)
+		}
 	}
 	rs.write = func(i int, w valueWriter) {
 		for col, v := range images[i] {
@@ -717,7 +726,8 @@ func diffTable(ctx context.Context, tx *sql.Tx, t analysisTable, ranked bool) er
 	}
 	vanished, extra := sqlText(actionDelete), ""
 	if t.name == regressionTable.name {
-		vanished = `CASE WHEN k.status IS DISTINCT FROM ` + sqlText(statusConfirmed) + ` THEN ` + sqlText(actionDelete) +
+		vanished = `CASE WHEN k.status = ` + sqlText(StatusAccepted) + ` THEN ` + sqlText(actionSame) +
+			` WHEN k.status IS DISTINCT FROM ` + sqlText(statusConfirmed) + ` THEN ` + sqlText(actionDelete) +
 			` WHEN starts_with(k.notes, ` + sqlText(VanishedNote) + `) THEN ` + sqlText(actionSame) + ` ELSE ` + sqlText(actionNote) + ` END`
 		extra = ", t.status, t.notes"
 	}
@@ -1192,4 +1202,19 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// Accept marks the regressions whose first bad commit is commit as accepted
+// (StatusAccepted) with notes (e.g. "accepted in #12: the new encoder is
+// slower by design"), and returns how many it marked; later SaveAnalysis
+// keeps them so.
+func (db *DB) Accept(ctx context.Context, commit, notes string, now time.Time) (int, error) {
+	res, err := db.sql.ExecContext(ctx, `UPDATE performance_regressions SET status = ?, notes = ?, updated_at = ?
+		WHERE git_commit_hash = ? AND regression_type = 'regression' AND status IS DISTINCT FROM ?`,
+		StatusAccepted, notes, storedTime(now), commit, StatusAccepted)
+	if err != nil {
+		return 0, fmt.Errorf("accepting the regressions at %s in %s: %w", commit, db.path, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
