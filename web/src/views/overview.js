@@ -120,7 +120,8 @@ function regItem(m, r) {
       r.status, ' · ', h('time', { datetime: r.time, title: fmtDateTime(r.time) }, fmtAgo(r.time)),
       ' · range ', compareLink(m, r.from, r.to, shortCommit(r.from) + '…' + shortCommit(r.to)),
       r.environment ? ' · environment: ' + r.environment : '',
-      r.resolvedBy ? ' · resolved by ' : '', r.resolvedBy ? commitLink(m, r.resolvedBy) : ''),
+      r.resolvedBy ? ' · resolved by ' : '', r.resolvedBy ? commitLink(m, r.resolvedBy) : '',
+      r.note ? ' · ' + r.note : ''),
     h('div', { class: 'reg-series' }, shown.map((id, i) => {
       const name = Array.isArray(r.names) && typeof r.names[i] === 'string' && r.names[i] ? r.names[i] : '';
       return h('a', { href: serieHref(id), class: name ? 'chip' : 'mono chip', 'data-nav-item': '', title: id }, name || id);
