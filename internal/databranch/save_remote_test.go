@@ -2,6 +2,7 @@ package databranch
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,5 +52,34 @@ func TestSavePushRefused(t *testing.T) {
 	}
 	if out := gitCmd(t, "", "--git-dir="+remote, "for-each-ref"); out != "" {
 		t.Errorf("refs after a refused push: got %q; want none", out)
+	}
+}
+
+// TestCompactionRefusesBomb: a compaction refuses a run file over the size
+// limit as an append does (TestFetchLeavesOutBomb), naming it, and leaves
+// the branch as it was: it would drop the file.
+func TestCompactionRefusesBomb(t *testing.T) {
+	setMaxRunFileSize(t, 1<<20)
+	ctx := context.Background()
+	remote := bareRepo(t)
+	b := &Branch{Remote: remote, MaxAttempts: 3, CompactEvery: 3}
+	save(t, b, localDB(t, t.TempDir(), "r1")) // the compacted database
+	save(t, b, localDB(t, t.TempDir(), "r2")) // a run file
+	bomb := runFileName("bomb", 1)
+	addFile(t, remote, bomb, gzipBomb(t, 64<<20))
+	tip := gitCmd(t, "", "--git-dir="+remote, "rev-parse", "refs/heads/"+DefaultBranch)
+
+	db, err := store.OpenReadOnly(ctx, localDB(t, t.TempDir(), "r3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = b.Save(ctx, db)
+	var refused *RefusedError
+	if !errors.As(err, &refused) || !errors.Is(err, ErrRunFileTooLarge) || !strings.Contains(err.Error(), bomb) {
+		t.Errorf("compacting Save over a bomb: got %v; want a *RefusedError naming %s", err, bomb)
+	}
+	if got := gitCmd(t, "", "--git-dir="+remote, "rev-parse", "refs/heads/"+DefaultBranch); got != tip {
+		t.Errorf("branch after the refused compaction: got %s; want %s (unchanged)", got, tip)
 	}
 }
