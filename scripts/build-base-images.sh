@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# Builds, on the local Docker engine, the base images the Dockerfile's FROM
-# lines name, for machines that cannot pull from a registry (CI here):
+# Builds, on the local Docker engine, stand-ins for the base images the
+# Dockerfile's FROM lines name, for machines that cannot pull from a registry
+# (CI here). They carry the project's own names (benchgate-local/…), never the
+# real ones: on a contributor's workstation the real golang, debian and node
+# images stay what they pulled. The e2e tests build the Dockerfile with its
+# FROM images mapped to these names (internal/actiontest.StandIns,
+# MapBaseImages: only the FROM lines differ); the Dockerfile itself stays
+# the one a real user builds against the real images.
 #
-#   debian:bookworm-slim   a Debian bookworm rootfs (debootstrap, minbase)
-#                          with ca-certificates and git already installed —
-#                          image builds on this engine have no network, so
-#                          the Dockerfile's apt-get step must find them there
-#   golang:1.26-bookworm   the same plus gcc/libc6-dev (cgo for DuckDB), the
-#                          host's Go toolchain from /usr/local/go, and a module
-#                          cache holding every module `go build ./cmd/action`
-#                          needs (GOPROXY=off inside: a missing module fails
-#                          loudly instead of hanging on the network)
-#   node:20-bookworm-slim  the debian stand-in plus the host's Node.js (node,
-#                          and npm as installed) and an
-#                          npm cache holding every package web/package-lock.json
-#                          names (npm runs offline inside: a missing package
-#                          fails loudly instead of hanging on the network)
+#   benchgate-local/debian:bookworm-slim   for debian:bookworm-slim: a Debian
+#                          bookworm rootfs (debootstrap, minbase) with
+#                          ca-certificates and git already installed — image
+#                          builds on this engine have no network, so the
+#                          Dockerfile's apt-get step must find them there
+#   benchgate-local/golang:1.26-bookworm   for golang:1.26-bookworm: the same
+#                          plus gcc/libc6-dev (cgo for DuckDB), the host's Go
+#                          toolchain from /usr/local/go, and a module cache
+#                          holding every module `go build ./cmd/action` needs
+#                          (GOPROXY=off inside: a missing module fails loudly
+#                          instead of hanging on the network)
+#   benchgate-local/node:20-bookworm-slim  for node:20-bookworm-slim: the
+#                          debian stand-in plus the host's Node.js (node, and
+#                          npm as installed) and an npm cache holding every
+#                          package web/package-lock.json names (npm runs
+#                          offline inside: a missing package fails loudly)
 #   benchgate-local/job:bookworm  the job image act runs `run:` steps in
 #                          (-P self-hosted=...): the rootfs with bash and git
+#   benchgate-local/debian:bookworm  the imported rootfs they all start from
 #
-# The Dockerfile itself stays the one a real user builds against the real
-# images. Needs root, docker, debootstrap (installed when missing) and the
-# Debian archive and Go module proxy (or a warm module cache).
+# Earlier versions of this script tagged the stand-ins under the real names;
+# such tags (recognised by this script's labels, or as a commit of the
+# imported rootfs) are removed, so that the next pull fetches the real image.
+# Needs root, docker, debootstrap (installed when missing) and the Debian
+# archive and Go module proxy (or a warm module cache).
 #
 #   scripts/build-base-images.sh          # builds what is missing or stale
 #   FORCE=1 scripts/build-base-images.sh  # rebuilds them all
@@ -32,13 +43,16 @@ rootfs=${BENCHGATE_ROOTFS:-/var/tmp/rootfs-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 goroot=${GOROOT_HOST:-$(go env GOROOT)}
 root_img=benchgate-local/debian:bookworm
-slim_img=debian:bookworm-slim
-go_img=golang:1.26-bookworm
+slim_img=benchgate-local/debian:bookworm-slim
+go_img=benchgate-local/golang:1.26-bookworm
 job_img=benchgate-local/job:bookworm
 force=${FORCE:-}
 
 have() { [ -z "$force" ] && docker image inspect "$1" >/dev/null 2>&1; }
-label() { docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+label() {
+  local v; v=$(docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true)
+  [ "$v" = "<no value>" ] || echo "$v"
+}
 
 # commit_from IMAGE NAME SCRIPT [docker run args…] runs SCRIPT in a container
 # of IMAGE on the host network and commits the result as NAME.
@@ -51,6 +65,20 @@ commit_from() {
   docker rm "$c" >/dev/null
   echo "==> built $name"
 }
+
+# 0. Stand-ins that earlier versions of this script tagged under the real
+# names: retagged under the project's name when that is missing (the
+# staleness checks below still apply), then untagged (only the tag; the
+# image goes when nothing else names it).
+root_id=$(docker image inspect -f '{{.Id}}' "$root_img" 2>/dev/null || true)
+for real in debian:bookworm-slim golang:1.26-bookworm node:20-bookworm-slim; do
+  docker image inspect "$real" >/dev/null 2>&1 || continue
+  if [ -n "$(label "$real" benchgate.go-sum)$(label "$real" benchgate.npm-sum)" ] ||
+     { [ -n "$root_id" ] && [ "$(docker image inspect -f '{{.Parent}}' "$real")" = "$root_id" ]; }; then
+    docker image inspect "benchgate-local/$real" >/dev/null 2>&1 || docker tag "$real" "benchgate-local/$real"
+    docker rmi "$real" >/dev/null && echo "==> removed $real (a stand-in of an earlier version of this script)"
+  fi
+done
 
 # 1. The bookworm rootfs, imported as $root_img.
 if ! have "$root_img"; then
@@ -66,13 +94,13 @@ fi
 apt_install='export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends'
 apt_clean='apt-get clean; rm -rf /var/lib/apt/lists/*'
 
-# 2. debian:bookworm-slim stand-in.
+# 2. The debian:bookworm-slim stand-in.
 changes=(--change 'CMD ["bash"]')
 if ! have "$slim_img"; then
   commit_from "$root_img" "$slim_img" "$apt_install ca-certificates git >/dev/null; $apt_clean"
 fi
 
-# 3. golang:1.26-bookworm stand-in, rebuilt when go.sum, the modules
+# 3. The golang:1.26-bookworm stand-in, rebuilt when go.sum, the modules
 # cmd/action needs or the recipe changed. Like the real image it has gcc, g++ (DuckDB links libstdc++),
 # make and pkg-config.
 go_recipe="$apt_install gcc g++ libc6-dev make pkg-config >/dev/null; $apt_clean; cp -a /mnt/go /usr/local/go; mkdir -p /go/pkg; cp -a /mnt/mod /go/pkg/mod"
@@ -94,9 +122,9 @@ if [ -n "$force" ] || [ "$(label "$go_img" benchgate.go-sum)" != "$sum" ]; then
   commit_from "$slim_img" "$go_img" "$go_recipe" -v "$goroot:/mnt/go:ro" -v "$mod:/mnt/mod:ro"
 fi
 
-# 4. node:20-bookworm-slim stand-in, rebuilt when the lockfile, the host's
+# 4. The node:20-bookworm-slim stand-in, rebuilt when the lockfile, the host's
 # Node.js or the recipe changed.
-node_img=node:20-bookworm-slim
+node_img=benchgate-local/node:20-bookworm-slim
 node_recipe='tar -C / -xf /mnt/node.tar; mkdir -p /root/.npm; cp -a /mnt/npm/. /root/.npm/'
 nsum=$( (cat web/package-lock.json; echo "$node_recipe"; node --version; npm --version) | sha256sum | cut -c1-16)
 if [ -n "$force" ] || [ "$(label "$node_img" benchgate.npm-sum)" != "$nsum" ]; then

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end tests of the container action as a runner runs it: installs
-# nektos/act when missing, builds the local base images
-# (scripts/build-base-images.sh), then runs the Go tests tagged e2e, which
-# run workflows from internal/actiontest/testdata with act against the fake
-# GitHub API on loopback: the plumbing test and the GitHub mode's scenario
-# (TestGitHubE2E). Starts a Docker engine when none answers, as
-# scripts/test.sh does (no bridge, no iptables; stopped again by its PID),
-# and needs root for the first base-image build.
+# nektos/act when missing, builds local stand-ins of the Dockerfile's base
+# images under the project's own names (scripts/build-base-images.sh:
+# benchgate-local/…; the real golang, debian and node images on this engine
+# are left alone), then runs the Go tests tagged e2e, which run workflows
+# from internal/actiontest/testdata with act against the fake GitHub API on
+# loopback: the plumbing test and the GitHub mode's scenario
+# (TestGitHubE2E). act cannot pass build arguments, so the tests build a copy
+# of the tree whose Dockerfile differs only in its FROM images, mapped to the
+# stand-ins (internal/actiontest.MapBaseImages, checked by a unit test).
+# Starts a Docker engine when none answers, as scripts/test.sh does (no
+# bridge, no iptables; stopped again by its PID), and needs root for the
+# first base-image build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/build-env.sh

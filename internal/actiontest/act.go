@@ -17,6 +17,67 @@ import (
 // built by scripts/build-base-images.sh.
 const DefaultJobImage = "benchgate-local/job:bookworm"
 
+// StandIns maps each image the Dockerfile's FROM lines name to the local
+// stand-in scripts/build-base-images.sh builds for machines that cannot pull
+// (CI here). The stand-ins carry the project's own names, so that building
+// them never replaces a contributor's real images; the e2e tests build the
+// Dockerfile with its FROM images mapped to them (MapBaseImages).
+var StandIns = map[string]string{
+	"golang:1.26-bookworm":  "benchgate-local/golang:1.26-bookworm",
+	"debian:bookworm-slim":  "benchgate-local/debian:bookworm-slim",
+	"node:20-bookworm-slim": "benchgate-local/node:20-bookworm-slim",
+}
+
+// MapBaseImages returns the Dockerfile with every image its FROM lines name
+// replaced by its stand-in (StandIns) and nothing else changed; FROM lines
+// that name an earlier stage are kept. An image without a stand-in is an
+// error: add one to scripts/build-base-images.sh and StandIns.
+func MapBaseImages(dockerfile string) (string, error) {
+	lines := strings.Split(dockerfile, "\n")
+	stages := map[string]bool{}
+	for i, line := range lines {
+		f := strings.Fields(line)
+		if len(f) < 2 || !strings.EqualFold(f[0], "FROM") {
+			continue
+		}
+		img := 1
+		for img < len(f) && strings.HasPrefix(f[img], "--") {
+			img++ // --platform=…
+		}
+		if img >= len(f) {
+			return "", fmt.Errorf("Dockerfile line %d: FROM without an image", i+1)
+		}
+		if name := f[img]; !stages[strings.ToLower(name)] {
+			standIn, ok := StandIns[name]
+			if !ok {
+				return "", fmt.Errorf("Dockerfile line %d: no local stand-in for %s (add it to scripts/build-base-images.sh and actiontest.StandIns)", i+1, name)
+			}
+			f[img] = standIn
+			lines[i] = strings.Join(f, " ")
+		}
+		if len(f) == img+3 && strings.EqualFold(f[img+1], "AS") {
+			stages[strings.ToLower(f[img+2])] = true
+		}
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// StageAction writes the Dockerfile in dir (a copy of this repository) with
+// its base images mapped to the local stand-ins (MapBaseImages), so that
+// act, which cannot pass build arguments, builds it against them.
+func StageAction(dir string) error {
+	path := filepath.Join(dir, "Dockerfile")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	mapped, err := MapBaseImages(string(data))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(mapped), 0o644)
+}
+
 // ActVersion is the nektos/act version the harness is tested with.
 const ActVersion = "v0.2.89"
 
@@ -164,7 +225,7 @@ func CheckDocker(ctx context.Context, images ...string) error {
 	}
 	for _, img := range images {
 		if out, err := exec.CommandContext(ctx, "docker", "image", "inspect", img).CombinedOutput(); err != nil {
-			return fmt.Errorf("docker image %s: %v (build it with scripts/build-base-images.sh): %.200s", img, err, out)
+			return fmt.Errorf("docker image %s: %v (build the stand-ins with scripts/build-base-images.sh): %.200s", img, err, out)
 		}
 	}
 	return nil

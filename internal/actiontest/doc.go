@@ -6,7 +6,11 @@
 // fake GitHub API (internal/forge/forgetest) on loopback.
 //
 // The base images the Dockerfile names cannot be pulled on CI machines:
-// scripts/build-base-images.sh builds local stand-ins under the same names,
-// and the job image act runs `run:` steps in (DefaultJobImage).
+// scripts/build-base-images.sh builds local stand-ins under the project's
+// own names (StandIns: benchgate-local/…, never the real names, so a
+// contributor's real images are left alone), and the job image act runs
+// `run:` steps in (DefaultJobImage). act cannot pass build arguments, so the
+// tests build a copy of the tree whose Dockerfile differs from the real one
+// only in its FROM images (MapBaseImages, StageAction).
 // scripts/e2e.sh prepares both and runs the tests tagged e2e.
 package actiontest

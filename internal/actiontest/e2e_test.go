@@ -5,7 +5,7 @@ package actiontest
 import (
 	"context"
 	"os"
-	"path/filepath"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -14,21 +14,31 @@ import (
 
 // TestPlumbing is a PLUMBING TEST of act + Dockerfile + action.yml + fake
 // API (testdata/plumbing.yml), not of benchgate's GitHub mode: it fails
-// unless act builds the image, runs both action steps, passes inputs and
+// unless act builds the image (a copy of this tree, FROM the local
+// stand-ins), runs both action steps, passes inputs and
 // outputs, and the container's request reaches the fake API and matches
 // GitHub's REST description.
 func TestPlumbing(t *testing.T) {
 	ctx := context.Background()
-	if err := CheckDocker(ctx, DefaultJobImage, "golang:1.26-bookworm", "debian:bookworm-slim"); err != nil {
+	if err := CheckDocker(ctx, append([]string{DefaultJobImage}, standIns()...)...); err != nil {
 		t.Fatal(err)
 	}
 	act, err := FindAct()
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
+	// A copy of this tree, its Dockerfile FROM the local stand-ins
+	// (StageAction), committed: act reads the commit and ref from git.
+	root := t.TempDir()
+	copyBenchgate(t, root)
+	if err := StageAction(root); err != nil {
 		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."},
+		{"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "plumbing"}} {
+		if out, err := exec.Command("git", append([]string{"-C", root}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
 	}
 	const token = "ghs_e2e-plumbing-token"
 	api := forgetest.New(t, forgetest.Options{Repository: "octo/bench", Token: token, Addr: "127.0.0.1:0"})

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ import (
 )
 
 // actionDir is where the e2e project holds its copy of benchgate (the
-// action `uses: ./benchgate-action`); actionImage is the image act builds
+// action `uses: ./benchgate-action`, its Dockerfile's base images mapped to
+// the local stand-ins: StageAction); actionImage is the image act builds
 // for it once and reuses for the later runs.
 const (
 	actionDir   = "benchgate-action"
@@ -26,7 +28,7 @@ const (
 )
 
 // TestGitHubE2E runs benchgate's GitHub mode as a runner runs it: act builds
-// the action's Dockerfile and runs testdata/bench.yml in a small Go project
+// the action's Dockerfile (FROM the local stand-ins) and runs testdata/bench.yml in a small Go project
 // whose origin is a local bare repository, against the fake GitHub API on
 // loopback. A push to main seeds the data branch; a pull request with a
 // slowdown gets a failing check and exactly one comment; a second run of it
@@ -34,7 +36,7 @@ const (
 // says so.
 func TestGitHubE2E(t *testing.T) {
 	ctx := context.Background()
-	if err := CheckDocker(ctx, DefaultJobImage, "golang:1.26-bookworm", "debian:bookworm-slim"); err != nil {
+	if err := CheckDocker(ctx, append([]string{DefaultJobImage}, standIns()...)...); err != nil {
 		t.Fatal(err)
 	}
 	act, err := FindAct()
@@ -175,6 +177,9 @@ func newProject(t *testing.T) *project {
 	p.write(".gitignore", "bench.txt\n.origin.git/\n"+actionDir+"/\nbenchgate-comment.json\n")
 	p.writeCode(false)
 	copyBenchgate(t, filepath.Join(dir, actionDir))
+	if err := StageAction(filepath.Join(dir, actionDir)); err != nil { // FROM the local stand-ins
+		t.Fatal(err)
+	}
 	p.git("init", "-q", "-b", "main")
 	p.git("add", ".")
 	p.git("commit", "-q", "-m", "word count")
@@ -250,10 +255,15 @@ func copyBenchgate(t *testing.T, dst string) {
 		t.Fatal(err)
 	}
 	for _, rel := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
-		data, err := os.ReadFile(filepath.Join(root, rel))
+		src := filepath.Join(root, rel)
+		info, err := os.Lstat(src)
 		if os.IsNotExist(err) {
 			continue // deleted in the working tree
 		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,8 +271,19 @@ func copyBenchgate(t *testing.T, dst string) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
+		// Executable scripts stay executable (the Dockerfile runs scripts/build-web.sh).
+		if err := os.WriteFile(path, data, 0o644|info.Mode().Perm()&0o111); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// standIns returns the local stand-ins of the Dockerfile's base images.
+func standIns() []string {
+	var imgs []string
+	for _, img := range StandIns {
+		imgs = append(imgs, img)
+	}
+	slices.Sort(imgs)
+	return imgs
 }
