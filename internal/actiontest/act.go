@@ -45,12 +45,12 @@ func MapBaseImages(dockerfile string) (string, error) {
 			img++ // --platform=…
 		}
 		if img >= len(f) {
-			return "", fmt.Errorf("Dockerfile line %d: FROM without an image", i+1)
+			return "", fmt.Errorf("line %d of the Dockerfile: FROM without an image", i+1)
 		}
 		if name := f[img]; !stages[strings.ToLower(name)] {
 			standIn, ok := StandIns[name]
 			if !ok {
-				return "", fmt.Errorf("Dockerfile line %d: no local stand-in for %s (add it to scripts/build-base-images.sh and actiontest.StandIns)", i+1, name)
+				return "", fmt.Errorf("line %d of the Dockerfile: no local stand-in for %s (add it to scripts/build-base-images.sh and actiontest.StandIns)", i+1, name)
 			}
 			f[img] = standIn
 			lines[i] = strings.Join(f, " ")
