@@ -1,0 +1,35 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// BenchmarkRunRepetitions runs a suite of 480 and of 1,920 repetitions of
+// /bin/true with the status files on, side by side, and reports the time
+// of the second over the first as the metric "ratio" (issue 13, item 3:
+// the cost per repetition is constant when the ratio stays near 4).
+//
+//	go test -run '^$' -bench RunRepetitions -benchtime 3x ./internal/runner/
+func BenchmarkRunRepetitions(b *testing.B) {
+	run := func(n int) time.Duration {
+		suite := fmt.Sprintf("benchmarks:\n  - {name: t, repetitions: %d, command: [/bin/true]}\n", n)
+		jobs := planJobs(b, suite)
+		dir := b.TempDir()
+		start := time.Now()
+		if _, err := Run(context.Background(), jobs, Options{Parse: parseJSON, OutputDir: dir, StatusDir: dir, NoRetry: true}); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	var small, large time.Duration
+	for b.Loop() {
+		small += run(480)
+		large += run(1920)
+	}
+	b.ReportMetric(small.Seconds()/float64(b.N), "s/480")
+	b.ReportMetric(large.Seconds()/float64(b.N), "s/1920")
+	b.ReportMetric(float64(large)/float64(small), "ratio")
+}
