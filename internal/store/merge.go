@@ -25,7 +25,9 @@ type MergeStats struct {
 // The rows are copied by SQL, table by table, never loaded into Go memory:
 // src writes the runs db lacks to a scratch database in a new directory
 // beside db (a database opened with OpenUntrusted attaches nothing else),
-// which db attaches read-only and copies from. Every row gets a new id from
+// which db attaches read-only and copies from: src must be able to write
+// there, so a src opened with OpenUntrusted, which writes only beside
+// itself, merges only into a database in its own directory. Every row gets a new id from
 // db's sequences, in the order of the source's ids (runs oldest first, as
 // Ingest would have written them), and every reference is remapped: a model
 // or a hardware row db already holds is shared by its natural key (see
@@ -127,9 +129,17 @@ func (db *DB) exportRuns(ctx context.Context, path string, ids []string, attempt
 	if _, err := conn.ExecContext(ctx, `ATTACH `+quoteLiteral(path)+` AS merge_out (READ_WRITE)`); err != nil {
 		return err
 	}
-	defer func() {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `DETACH merge_out`) // Note: the copy's error is the one that matters.
-	}()
+	err = copyRuns(ctx, conn, ids, attempts)
+	// Detaching checkpoints the copy into its file, which db then attaches.
+	if _, derr := conn.ExecContext(context.WithoutCancel(ctx), `DETACH merge_out`); err == nil && derr != nil {
+		err = fmt.Errorf("detaching: %w", derr)
+	}
+	return err
+}
+
+// copyRuns copies the run attempts (ids[i], attempts[i]) and the rows they
+// refer to into merge_out, in one transaction on conn.
+func copyRuns(ctx context.Context, conn *sql.Conn, ids []string, attempts []int32) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err

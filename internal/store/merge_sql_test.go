@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -167,5 +168,41 @@ func checkReferences(t *testing.T, db *DB) {
 		if n != 0 {
 			t.Errorf("%s: got %d; want 0", q, n)
 		}
+	}
+}
+
+// TestMergeUntrusted merges into and from databases opened with
+// OpenUntrusted: into one from anywhere (the source writes beside it), from
+// one only into a database in its own directory.
+func TestMergeUntrusted(t *testing.T) {
+	ctx := context.Background()
+	open := func(path string, untrusted bool) *DB {
+		t.Helper()
+		f := Open
+		if untrusted {
+			f = OpenUntrusted
+		}
+		db, err := f(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	src := openTemp(t)
+	mustIngest(t, src, testRun("r1", 1, "aaaaaaa1", "refs/heads/main", time.Now()), allResults())
+	into := open(filepath.Join(t.TempDir(), "untrusted.duckdb"), true)
+	if st, err := into.Merge(ctx, src); err != nil || st.Added != 1 {
+		t.Errorf("Merge into an untrusted database: got %+v, %v; want 1 run added", st, err)
+	}
+
+	dir := t.TempDir()
+	from := open(filepath.Join(dir, "from.duckdb"), true)
+	mustIngest(t, from, testRun("r2", 1, "aaaaaaa2", "refs/heads/main", time.Now()), allResults())
+	if _, err := openTemp(t).Merge(ctx, from); err == nil {
+		t.Errorf("Merge from an untrusted database into another directory: got nil error; want one")
+	}
+	if st, err := open(filepath.Join(dir, "beside.duckdb"), false).Merge(ctx, from); err != nil || st.Added != 1 {
+		t.Errorf("Merge from an untrusted database beside it: got %+v, %v; want 1 run added", st, err)
 	}
 }
