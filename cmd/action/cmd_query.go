@@ -10,11 +10,14 @@ import (
 
 func cmdQuery(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "query", "[flags]",
-		"Print the raw benchmark timing table: model, hardware, batch size, latency,\n"+
-			"throughput, memory, status, commit, date (UTC) and every other metric of each\n"+
-			"stored result, then the failed benchmarks with their errors.")
+		"Print the raw benchmark timing table: benchmark (or model), hardware, batch size,\n"+
+			"latency, throughput, memory, status, run, commit, date (UTC) and every other metric\n"+
+			"of each stored result, then the failed benchmarks with their errors.")
 	db := dbFlags(fs)
-	model := fs.String("model", "", "only this model (name or family) or benchmark")
+	var model string
+	const matchHelp = "only benchmarks or models (name or family) that contain this text, or match it as a glob (*, ?, [a-z]; case-insensitive)"
+	fs.StringVar(&model, "model", "", matchHelp)
+	fs.StringVar(&model, "benchmark", "", "alias of --model")
 	hw := fs.String("hardware", "", "only this hardware type")
 	errorsOnly := fs.Bool("errors-only", false, "only failed benchmarks")
 	runSel := fs.String("run", "", "only this run (id, commit, ref, latest)")
@@ -30,7 +33,7 @@ func cmdQuery(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	f := store.Filter{Model: *model, Hardware: *hw, ErrorsOnly: *errorsOnly}
+	f := store.Filter{Hardware: *hw, ErrorsOnly: *errorsOnly}
 	if *runSel != "" {
 		run, err := st.FindRun(ctx, *runSel)
 		if err != nil {
@@ -41,6 +44,9 @@ func cmdQuery(ctx context.Context, e *env, args []string) error {
 	rows, err := st.Query(ctx, f)
 	if err != nil {
 		return err
+	}
+	if rows, err = report.MatchRows(rows, model); err != nil {
+		return fmt.Errorf("--model: %w", err)
 	}
 	switch *format {
 	case "json":

@@ -3,9 +3,11 @@ package report
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -16,7 +18,7 @@ import (
 	"github.com/benchgate/benchgate/internal/store"
 )
 
-// rowName is the name the seed's table shows: the model's name for ML
+// rowName is the name the timing table shows: the model's name for ML
 // results, else the benchmark with its distinguishing parameters.
 func rowName(r store.Row) string {
 	name := r.ModelName
@@ -41,7 +43,7 @@ func otherParams(params string) string {
 	return DisplayParams(strings.Join(keep, ","))
 }
 
-// optFloat renders a table value: two decimals as in the seed, or three
+// optFloat renders a table value: two decimals, or three
 // significant digits for values below 1 so that micro-benchmarks keep
 // their precision.
 func optFloat(f *float64) string {
@@ -86,6 +88,88 @@ func otherMetrics(r store.Row) string {
 	return OneLine(strings.Join(out, ", "))
 }
 
+// hasModel reports whether r is a result of an ML model: it names a model
+// family or type (modality), or a model other than its benchmark (a Go
+// benchmark's model name is the benchmark's).
+func hasModel(r store.Row) bool {
+	return r.ModelFamily != "" || r.ModelType != "" || (r.ModelName != "" && r.ModelName != r.Benchmark)
+}
+
+// runName is the table's run column: the run id, with "#attempt" after
+// the first attempt.
+func runName(r store.Row) string {
+	if r.Attempt > 1 {
+		return OneLine(fmt.Sprintf("%s#%d", r.RunID, r.Attempt))
+	}
+	return OneLine(r.RunID)
+}
+
+// MatchRows keeps the rows whose model name, model family or benchmark
+// matches pattern, case-insensitively: as a glob when pattern holds one of
+// *?[ (* matches any text, "/" included, so "BenchmarkParse*" takes its
+// sub-benchmarks; ? one character; [a-z] a class), else as a substring. An
+// empty pattern keeps every row; a malformed glob is an error that names
+// it.
+func MatchRows(rows []store.Row, pattern string) ([]store.Row, error) {
+	if pattern == "" {
+		return rows, nil
+	}
+	match := func(s string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(pattern)) }
+	if strings.ContainsAny(pattern, "*?[") {
+		re, err := globRegexp(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("pattern %q: %w", pattern, err)
+		}
+		match = re.MatchString
+	}
+	var out []store.Row
+	for _, r := range rows {
+		if match(r.ModelName) || match(r.ModelFamily) || match(r.Benchmark) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// globRegexp compiles a glob to a case-insensitive regular expression that
+// matches the whole text.
+func globRegexp(glob string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("(?is)^")
+	for i := 0; i < len(glob); i++ {
+		switch c := glob[i]; c {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		case '[':
+			end := strings.IndexByte(glob[i+1:], ']')
+			if end < 0 {
+				return nil, errors.New("unterminated [")
+			}
+			class := glob[i+1 : i+1+end]
+			if class == "" || class == "!" || class == "^" {
+				return nil, errors.New("empty [ ] class")
+			}
+			if class[0] == '!' {
+				class = "^" + class[1:]
+			}
+			b.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
+			i += end + 1
+		default:
+			// A literal up to the next special character, whole runes.
+			j := i + 1
+			for j < len(glob) && !strings.ContainsRune("*?[", rune(glob[j])) {
+				j++
+			}
+			b.WriteString(regexp.QuoteMeta(glob[i:j]))
+			i = j - 1
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
+}
+
 // shortCommit is the table's commit column: the abbreviated id, or "-".
 func shortCommit(sha string) string {
 	if sha == "" {
@@ -94,27 +178,38 @@ func shortCommit(sha string) string {
 	return OneLine(gitcmd.Short(sha))
 }
 
-// QueryTable writes the seed's "Benchmark Timing Results" table followed by
-// totals and the "Failed Benchmarks" section. Besides the seed's columns it
-// shows each result's commit, its run's date (UTC) and, under "Other metrics
-// (median)", every metric that the latency, throughput and memory columns do
-// not show.
+// QueryTable writes the "Benchmark Timing Results" table followed by
+// totals and the "Failed Benchmarks" section. The name column is "Model
+// Name" when some result is of an ML model (hasModel), else "Benchmark".
+// Besides name, hardware, batch size, latency, throughput, memory and
+// status it shows each result's run (id, and #attempt after the first), so
+// that a baseline's row and a candidate's are told apart, its commit, its
+// run's date (UTC) and, under "Other metrics (median)", every metric that
+// the latency, throughput and memory columns do not show.
 func QueryTable(w io.Writer, rows []store.Row) error {
-	nameW, statusW := len("Model Name"), len("Status")
+	nameHead := "Benchmark"
+	for _, r := range rows {
+		if hasModel(r) {
+			nameHead = "Model Name"
+			break
+		}
+	}
+	nameW, statusW, runW := len(nameHead), len("Status"), len("Run")
 	for _, r := range rows {
 		nameW = max(nameW, len([]rune(rowName(r))))
 		statusW = max(statusW, len([]rune(OneLine(rowStatus(r)))))
+		runW = max(runW, len([]rune(runName(r))))
 	}
 	nameW = max(nameW, 30)
-	ruleW := nameW + 1 + 76 + statusW + 1 + gitcmd.ShortLen + 1 + 16 + 1 + len("Other metrics (median)")
+	ruleW := nameW + 1 + 76 + statusW + 1 + runW + 1 + gitcmd.ShortLen + 1 + 16 + 1 + len("Other metrics (median)")
 	var b strings.Builder
 	b.WriteString("Benchmark Timing Results\n")
 	b.WriteString(strings.Repeat("=", ruleW) + "\n")
 	line := func(cols ...string) {
-		fmt.Fprintf(&b, "%-*s %-10s %-12s %-15s %-20s %-14s %-*s %-*s %-16s %s\n", nameW, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5],
-			statusW, cols[6], gitcmd.ShortLen, cols[7], cols[8], cols[9])
+		fmt.Fprintf(&b, "%-*s %-10s %-12s %-15s %-20s %-14s %-*s %-*s %-*s %-16s %s\n", nameW, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5],
+			statusW, cols[6], runW, cols[7], gitcmd.ShortLen, cols[8], cols[9], cols[10])
 	}
-	line("Model Name", "Hardware", "Batch Size", "Latency (ms)", "Throughput (it/s)", "Memory (MB)", "Status", "Commit", "Date (UTC)", "Other metrics (median)")
+	line(nameHead, "Hardware", "Batch Size", "Latency (ms)", "Throughput (it/s)", "Memory (MB)", "Status", "Run", "Commit", "Date (UTC)", "Other metrics (median)")
 	b.WriteString(strings.Repeat("-", ruleW) + "\n")
 	var failed []store.Row
 	for _, r := range rows {
@@ -127,7 +222,7 @@ func QueryTable(w io.Writer, rows []store.Row) error {
 			lat, thr, mem, other = "---", "---", "---", "---"
 			failed = append(failed, r)
 		}
-		line(rowName(r), OneLine(r.HardwareType), bs, lat, thr, mem, OneLine(rowStatus(r)), shortCommit(r.Commit), r.CreatedAt.UTC().Format("2006-01-02 15:04"), other)
+		line(rowName(r), OneLine(r.HardwareType), bs, lat, thr, mem, OneLine(rowStatus(r)), runName(r), shortCommit(r.Commit), r.CreatedAt.UTC().Format("2006-01-02 15:04"), other)
 	}
 	b.WriteString(strings.Repeat("-", ruleW) + "\n")
 	fmt.Fprintf(&b, "Total results: %d\nSuccessful: %d\nFailed: %d\n", len(rows), len(rows)-len(failed), len(failed))
@@ -231,7 +326,7 @@ func (c csvMetric) header() string {
 	return c.name + " (" + c.unit + ")"
 }
 
-// QueryCSV writes rows as CSV with a header line: the seed's columns, then
+// QueryCSV writes rows as CSV with a header line: the table's columns, then
 // one column per distinct metric (name and unit, in order of first
 // appearance) holding the median of the result's samples in the base unit,
 // empty where a result lacks the metric. Every cell goes through CSVSafe:

@@ -111,3 +111,46 @@ func TestQueryCSVCarriesMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestQueryTableSpeaksTheSuitesVocabulary(t *testing.T) {
+	rows := metricRows()
+	rows[3].RunID, rows[3].Attempt = "candidate-7", 2
+	var b bytes.Buffer
+	if err := QueryTable(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if head := lines[2]; !strings.HasPrefix(head, "Benchmark ") || strings.Contains(head, "Model Name") || !strings.Contains(head, " Run ") {
+		t.Errorf("header: got %q; want Benchmark (no result has a model) and a Run column", head)
+	}
+	if !strings.Contains(b.String(), " candidate-7#2 ") || !strings.Contains(lines[4], " r1 ") {
+		t.Errorf("rows do not name their run:\n%s", b.String())
+	}
+	b.Reset()
+	rows[0].ModelFamily = "bert"
+	if err := QueryTable(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\nModel Name ") {
+		t.Errorf("with a model among the results: want the Model Name header:\n%s", b.String())
+	}
+}
+
+func TestMatchRows(t *testing.T) {
+	rows := []store.Row{{Benchmark: "BenchmarkParse/small"}, {Benchmark: "BenchmarkParse/large"}, {Benchmark: "BenchmarkSort"},
+		{Benchmark: "bert-base-uncased", ModelName: "bert-base-uncased", ModelFamily: "bert"}, {Benchmark: "Benchmarkété"}}
+	for _, tt := range []struct {
+		pattern string
+		want    int
+	}{
+		{"", 5}, {"parse", 2}, {"BenchmarkParse/*", 2}, {"*/large", 1}, {"Benchmark[PS]*", 3}, {"Benchmark*", 4}, {"bert", 1}, {"BERT-base*", 1}, {"nothing", 0}, {"*é*", 1},
+	} {
+		got, err := MatchRows(rows, tt.pattern)
+		if err != nil || len(got) != tt.want {
+			t.Errorf("MatchRows(%q): got %d rows, %v; want %d", tt.pattern, len(got), err, tt.want)
+		}
+	}
+	if _, err := MatchRows(rows, "[a-"); err == nil || !strings.Contains(err.Error(), `"[a-"`) {
+		t.Errorf("malformed glob: got %v; want an error naming it", err)
+	}
+}
