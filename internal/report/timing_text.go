@@ -8,14 +8,27 @@ import (
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/comparison"
+	"github.com/benchgate/benchgate/internal/store"
 )
+
+// nameHeader is the name column's heading for rows: "Model" when some
+// result is of an ML model (hasModel), else "Benchmark".
+func nameHeader(rows []store.Row) string {
+	for _, r := range rows {
+		if hasModel(r) {
+			return "Model"
+		}
+	}
+	return "Benchmark"
+}
 
 // TimingMarkdown writes the timing report as GitHub Markdown, with the same
 // sections as the HTML report.
 func TimingMarkdown(w io.Writer, t *Timing) error {
 	var b strings.Builder
 	b.WriteString("# Benchmark timing report\n\n")
-	fmt.Fprintf(&b, "Generated %s by benchgate · %d runs · %d results.\n\n", t.GeneratedAt.Format("2006-01-02 15:04 MST"), len(t.Runs), len(t.Rows))
+	fmt.Fprintf(&b, "Generated %s by benchgate · %s · %s.\n\n", t.GeneratedAt.Format("2006-01-02 15:04 MST"),
+		comparison.Plural(len(t.Runs), "run", "runs"), comparison.Plural(len(t.Rows), "result", "results"))
 	if o := t.Omitted(); o != "" {
 		b.WriteString("> **Note:** " + EscapeMarkdown(o) + "\n\n")
 	}
@@ -71,7 +84,7 @@ func TimingMarkdown(w io.Writer, t *Timing) error {
 		if len(rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n| Model / benchmark | Hardware | Batch | Mean (ms) | p50 | p90 | p99 | Throughput (it/s) | Memory (MB) | Status |\n|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n", cat)
+		fmt.Fprintf(&b, "\n### %s\n\n| %s | Hardware | Batch | Mean (ms) | p50 | p90 | p99 | Throughput (it/s) | Memory (MB) | Status |\n|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n", cat, nameHeader(latest))
 		for _, i := range rows {
 			r := latest[i]
 			bs := "-"
@@ -117,7 +130,7 @@ func TimingMarkdown(w io.Writer, t *Timing) error {
 	return err
 }
 
-// TimingJSON writes the seed's JSON report shape: generated_at,
+// TimingJSON writes the timing report's JSON shape: generated_at,
 // report_type "benchmark_timing", hardware_platforms, results, plus the
 // window (days), what it left out (omitted) and the verdict when the report
 // has one.
