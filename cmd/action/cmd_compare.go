@@ -162,7 +162,7 @@ func loadSide(ctx context.Context, e *env, sel, format string, open func() (*sto
 		rs, _, err := results.ReadFile(sel, format, e.log)
 		return rs, comparison.Side{Label: sel}, err
 	case errors.Is(err, fs.ErrNotExist) && results.LooksLikeFile(sel):
-		return nil, comparison.Side{}, fmt.Errorf("file %s does not exist", sel)
+		return nil, comparison.Side{}, &results.MissingFileError{Path: sel}
 	}
 	st, err := open()
 	if err != nil {

@@ -3,6 +3,7 @@ package results
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 )
 
 // ErrNoResults is wrapped by [Read] when an input holds no benchmark result
@@ -50,6 +51,18 @@ func (e *DataError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *DataError) Unwrap() error { return e.Err }
+
+// MissingFileError reports a results file that does not exist, as "file
+// x.txt does not exist"; errors.Is(err, fs.ErrNotExist) holds.
+type MissingFileError struct {
+	Path string // as the user gave it
+}
+
+// Error returns "file PATH does not exist".
+func (e *MissingFileError) Error() string { return "file " + e.Path + " does not exist" }
+
+// Unwrap returns fs.ErrNotExist.
+func (e *MissingFileError) Unwrap() error { return fs.ErrNotExist }
 
 // IsSyntaxError reports whether err, or an error it wraps, is a [*ParseError]:
 // the input was not well-formed, as opposed to well-formed but wrong.

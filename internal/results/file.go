@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -60,6 +61,9 @@ func ReadFile(path, format string, log *slog.Logger) ([]Result, []byte, error) {
 		return nil, nil, fmt.Errorf("format: %w", err)
 	}
 	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, &MissingFileError{Path: path}
+	}
 	if err != nil {
 		return nil, nil, err
 	}

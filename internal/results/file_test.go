@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,5 +220,13 @@ func TestLooksLikeFile(t *testing.T) {
 		if got := LooksLikeFile(tt.name); got != tt.want {
 			t.Errorf("LooksLikeFile(%q) = %v; want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestReadFileNamesAMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.txt")
+	_, _, err := ReadFile(path, "auto", nil)
+	if err == nil || err.Error() != "file "+path+" does not exist" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("got %v; want \"file %s does not exist\", matching fs.ErrNotExist", err, path)
 	}
 }

@@ -149,7 +149,7 @@ func TestReadGAB(t *testing.T) {
 			want: "a [] cpu: sec/op smaller 0.0025\na [] cpu: widgets smaller 3\n"},
 		{name: "missing fields skip entries", in: `[{"unit": "ms", "value": 1}, {"name": "b", "value": 1}, {"name": "c", "unit": "ms"}, {"name": "d", "unit": "ms", "value": "x"}, {"name": "e", "unit": "ms", "value": -1}, {"name": "f", "unit": "ns", "value": 7}]`,
 			want:     "f [] cpu: sec/op smaller 7e-09\n",
-			warnings: []string{"in.json: [0]: missing name", `[1].unit: benchmark "b": missing unit`, `[2].value: benchmark "c": missing value`, "[3].value: value is a JSON string, want a number", `[4]: benchmark "e": value -1 is negative`}},
+			warnings: []string{"in.json: [0]: missing name", `[1].unit: benchmark "b": missing unit`, `[2].value: benchmark "c": missing value`, `[3].value: benchmark "d": value is a JSON string, want a number`, `[4]: benchmark "e": value -1 is negative`}},
 		{name: "duplicate with another value", in: `[{"name": "a", "unit": "ms", "value": 1}, {"name": "a", "unit": "us", "value": 1000}, {"name": "a", "unit": "ms", "value": 2}]`,
 			want: "a [] cpu: sec/op smaller 0.001\n", warnings: []string{"[2]: benchmark \"a\": metric sec/op given twice, 0.001 then 0.002"}},
 		{name: "not an array", in: `{"name": "a"}`, errType: ErrResultProcessing, err: "want an array"},
@@ -261,7 +261,7 @@ func TestReadPytest(t *testing.T) {
 			warnings: []string{`benchmarks[2]: benchmark "v": missing stats`, `benchmarks[3]: benchmark "w": value -1 is negative`,
 				"benchmarks[4]: missing name and fullname"}},
 		{name: "no benchmarks", in: `{"machine_info": {}}`, errType: ErrResultProcessing, err: "benchmarks: missing"},
-		{name: "wrong type", in: `{"benchmarks": 3}`, errType: ErrResultProcessing, err: "in.json:1: benchmarks: want []json.RawMessage"},
+		{name: "wrong type", in: `{"benchmarks": 3}`, errType: ErrResultProcessing, err: "in.json:1: benchmarks: benchmarks is a JSON number, want an array"},
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
+	"strings"
 )
 
 // Note: the readers of other tools' JSON decode with encoding/json into
@@ -48,10 +50,64 @@ func unmarshalJSON(data []byte, fileName string, v any) error {
 		}
 		return &ParseError{File: fileName, Line: lineAt(data, se.Offset), Err: fmt.Errorf("invalid JSON: %w", err)}
 	case errors.As(err, &te):
-		return &DataError{File: fileName, Line: lineAt(data, te.Offset), Key: te.Field,
-			Err: fmt.Errorf("want %s, got %s", te.Type, te.Value)}
+		return &DataError{File: fileName, Line: lineAt(data, te.Offset), Key: te.Field, Err: errors.New(typeMismatch(te))}
 	}
 	return &DataError{File: fileName, Err: err}
+}
+
+// typeMismatch says in words what is wrong with a JSON value of the wrong
+// type, naming the field by the last element of its path: "value is a JSON
+// string, want a number", "num_cpus is a JSON number 1.5, want an
+// integer", "value 1e400 is out of range". encoding/json's own message
+// names Go types and struct fields ("cannot unmarshal string into Go
+// struct field gabBench.value of type float64"), which mean nothing to
+// the user. It is the one translation every JSON reader uses.
+func typeMismatch(te *json.UnmarshalTypeError) string {
+	field := te.Field
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
+	if field == "" {
+		field = "value"
+	}
+	k := te.Type.Kind()
+	if k == reflect.Float32 || k == reflect.Float64 {
+		if n, ok := strings.CutPrefix(te.Value, "number "); ok {
+			return fmt.Sprintf("%s %s is out of range", field, n)
+		}
+	}
+	return fmt.Sprintf("%s is a JSON %s, want %s", field, te.Value, jsonKind(k))
+}
+
+// jsonKind names what a Go kind reads from JSON: "a number", "an
+// integer", "a string", …
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "an integer"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a non-negative integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+// decodeError describes an error of json.Unmarshal into one record in
+// words: typeMismatch for a value of the wrong type, else the decoder's
+// message without its "json: " prefix.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return errors.New(typeMismatch(te))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // lineAt returns the 1-based line holding byte offset off of data.

@@ -203,7 +203,11 @@ func Read(r io.Reader, fileName string, f Format) (ReadOutput, error) {
 	if err == nil && len(out.Results) == 0 {
 		e := ErrNoResults
 		if len(out.Warnings) > 0 {
-			e = fmt.Errorf("%w (%d warnings; first: %w)", ErrNoResults, len(out.Warnings), out.Warnings[0])
+			n := fmt.Sprintf("%d warnings", len(out.Warnings))
+			if len(out.Warnings) == 1 {
+				n = "1 warning"
+			}
+			e = fmt.Errorf("%w (%s; first: %w)", ErrNoResults, n, out.Warnings[0])
 		}
 		err = &DataError{File: fileName, Err: e}
 	}

@@ -115,7 +115,7 @@ func TestRead(t *testing.T) {
 		{name: "native empty wrapper", in: `{"results": []}`, format: FormatNative, wantType: ErrResultProcessing, wantErr: "in.out: no benchmark results"},
 		{name: "go without benchmarks", in: "PASS\nok  \tpkg\t0.1s\n", format: FormatGoBench, wantType: ErrResultProcessing, wantErr: "in.out: no benchmark results"},
 		{name: "go with only bad lines", in: "BenchmarkX 1\n", format: FormatGoBench, wantType: ErrResultProcessing,
-			wantErr: "in.out: no benchmark results (1 warnings; first: in.out:1: missing measurements)"},
+			wantErr: "in.out: no benchmark results (1 warning; first: in.out:1: missing measurements)"},
 		{name: "unknown format", in: "", format: "csv", wantType: ErrUnexpected, wantErr: `reading in.out: unknown format "csv"`},
 	}
 	for _, tt := range tests {

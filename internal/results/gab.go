@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -119,7 +118,14 @@ func (g *gabReader) results(benches []json.RawMessage, path string, line int) ([
 		if err := json.Unmarshal(raw, &b); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) && te.Field != "" {
-				warn(bp+"."+te.Field, "%s is a JSON %s, want %s; skipped", te.Field, te.Value, jsonKind(te.Type.Kind()))
+				// Name the benchmark when its name reads, as the other
+				// warnings of a bench do.
+				var named struct{ Name string }
+				if json.Unmarshal(raw, &named) == nil && named.Name != "" && te.Field != "name" {
+					warn(bp+"."+te.Field, "benchmark %q: %s; skipped", named.Name, typeMismatch(te))
+					continue
+				}
+				warn(bp+"."+te.Field, "%s; skipped", typeMismatch(te))
 				continue
 			}
 			warn(bp, "%v; skipped", strings.TrimPrefix(err.Error(), "json: "))
@@ -238,20 +244,4 @@ func (g *gabReader) metric(v gabValue) (Metric, error) {
 // sameValue reports whether two values agree to 1e-9 relative.
 func sameValue(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
-}
-
-// jsonKind names the JSON type that decodes into a Go value of kind k, for
-// errors a user reads ("a number", not "float64").
-func jsonKind(k reflect.Kind) string {
-	switch k {
-	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64:
-		return "a number"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Slice:
-		return "an array"
-	}
-	return "an object"
 }

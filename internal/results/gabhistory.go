@@ -171,7 +171,7 @@ func (d *docDecoder) decode(key string, v any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &te):
-		return d.dataErr(key, "want %s, got %s", te.Type, te.Value)
+		return d.dataErr(key, "%s", typeMismatch(te))
 	}
 	return d.syntaxErr(err)
 }
@@ -243,7 +243,7 @@ func (d *docDecoder) gabEntry(h *GABHistory, suite string, i, line int, raw json
 	if err := json.Unmarshal(raw, &j); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return skip("%s: want %s, got %s", te.Field, te.Type, te.Value)
+			return skip("%s: %s", te.Field, typeMismatch(te))
 		}
 		return skip("%v", strings.TrimPrefix(err.Error(), "json: "))
 	}

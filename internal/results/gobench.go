@@ -164,7 +164,7 @@ func goBenchResult(rec *benchfmt.Result) (Result, error) {
 		}
 		if bad != "" {
 			return Result{}, &DataError{File: file, Line: line, Key: tidied,
-				Err: fmt.Errorf("benchmark %s: value %g %s %s; line skipped", res.Name, value, written, bad)}
+				Err: fmt.Errorf("benchmark %q: value %g %s %s; line skipped", res.Name, value, written, bad)}
 		}
 		res.Metrics = append(res.Metrics, Metric{Name: tidied, Unit: tidied, Samples: []float64{v.Value + 0}})
 	}

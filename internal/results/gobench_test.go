@@ -247,7 +247,7 @@ func TestReadGoBench(t *testing.T) {
 			want:     "BenchmarkX [] cpu: sec/op smaller 2e-09\n",
 			records:  2,
 			parsed:   1,
-			warnings: []string{"in.txt:1: sec/op: benchmark BenchmarkX: value 0 sec/op repeats the unit"},
+			warnings: []string{"in.txt:1: sec/op: benchmark \"BenchmarkX\": value 0 sec/op repeats the unit"},
 		},
 		{
 			name: "unit metadata before and after results",
@@ -280,10 +280,10 @@ func TestReadGoBench(t *testing.T) {
 				"BenchmarkX 10 +Inf B/op\nBenchmarkX 10 1e400 ns/op\nBenchmarkX 10 1 ns/op\n",
 			want:    "BenchmarkX [] cpu: sec/op smaller 1e-09\n",
 			records: 6, parsed: 1,
-			warnings: []string{"in.txt:1: sec/op: benchmark BenchmarkX: value NaN ns/op is not finite",
-				"in.txt:2: sec/op: benchmark BenchmarkX: value -5 ns/op is negative",
-				"in.txt:3: sec/op: benchmark BenchmarkX: value 6 ns/op repeats the unit",
-				"in.txt:4: B/op: benchmark BenchmarkX: value +Inf B/op is not finite",
+			warnings: []string{"in.txt:1: sec/op: benchmark \"BenchmarkX\": value NaN ns/op is not finite",
+				"in.txt:2: sec/op: benchmark \"BenchmarkX\": value -5 ns/op is negative",
+				"in.txt:3: sec/op: benchmark \"BenchmarkX\": value 6 ns/op repeats the unit",
+				"in.txt:4: B/op: benchmark \"BenchmarkX\": value +Inf B/op is not finite",
 				"in.txt:5: parsing measurement"},
 		},
 		{

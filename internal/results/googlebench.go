@@ -143,7 +143,7 @@ func decodeRow(raw json.RawMessage, p *gbRow, m *map[string]json.RawMessage) err
 		return fmt.Errorf("want an object: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if err := json.Unmarshal(raw, p); err != nil {
-		return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
+		return decodeError(err)
 	}
 	return nil
 }

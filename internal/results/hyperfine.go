@@ -78,7 +78,7 @@ func ReadHyperfine(r io.Reader, fileName string) (ReadOutput, error) {
 func hyperfineCommand(raw json.RawMessage) (Result, error) {
 	var h hyperfineResult
 	if err := json.Unmarshal(raw, &h); err != nil {
-		return Result{}, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
+		return Result{}, decodeError(err)
 	}
 	if h.Command == nil || *h.Command == "" {
 		return Result{}, fmt.Errorf("missing command")

@@ -91,7 +91,7 @@ func ReadPytest(r io.Reader, fileName string) (ReadOutput, error) {
 func pytestResult(raw json.RawMessage, hw Hardware) (Result, error) {
 	var b pytestBench
 	if err := json.Unmarshal(raw, &b); err != nil {
-		return Result{}, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
+		return Result{}, decodeError(err)
 	}
 	name := b.Fullname
 	if name == "" {
