@@ -14,12 +14,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	gitcmd "github.com/benchgate/benchgate/internal/git"
 
+	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
 )
 
@@ -82,6 +85,15 @@ func Select(ctx context.Context, db *store.DB, o Options) (Choice, error) {
 	}
 	if err := gitcmd.CheckArg("base branch", o.Base); err != nil {
 		return Choice{}, fmt.Errorf("selecting a baseline: %w", err)
+	}
+	// Note: a base that names a results file is a mistake here (the
+	// baseline comes from the stored runs of a branch); a missing one is
+	// said to be missing rather than left to git's "not a valid object".
+	if results.LooksLikeFile(o.Base) {
+		if _, err := os.Stat(o.Base); errors.Is(err, fs.ErrNotExist) {
+			return Choice{}, fmt.Errorf("selecting a baseline: base branch %s: %w", o.Base, &results.MissingFileError{Path: o.Base})
+		}
+		return Choice{}, fmt.Errorf("selecting a baseline: base branch %s is a results file; leave the data branch out to compare with a file", o.Base)
 	}
 	if err := gitcmd.CheckArg("head commit", head); err != nil {
 		return Choice{}, fmt.Errorf("selecting a baseline: %w", err)

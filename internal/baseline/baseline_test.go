@@ -2,6 +2,8 @@ package baseline
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,5 +125,23 @@ func TestSelectRefusesOptions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), `"`+bad+`" starts with '-'`) {
 			t.Errorf("Select(base %q, head %q): got %v; want an error quoting %q", o.Base, o.Head, err, bad)
 		}
+	}
+}
+
+// TestSelectNamesAFileBase: a base branch that is a results file, or looks
+// like one and is missing, is said to be so before git runs.
+func TestSelectNamesAFileBase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	present := filepath.Join(dir, "old.txt")
+	if err := os.WriteFile(present, []byte("BenchmarkA 1 1 ns/op\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "gone.txt")
+	if _, err := Select(ctx, nil, Options{RepoDir: dir, Base: missing}); err == nil || !strings.Contains(err.Error(), "file "+missing+" does not exist") || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file as the base: got %v; want \"file %s does not exist\"", err, missing)
+	}
+	if _, err := Select(ctx, nil, Options{RepoDir: dir, Base: present}); err == nil || !strings.Contains(err.Error(), "is a results file") {
+		t.Errorf("a results file as the base: got %v; want it named as a file", err)
 	}
 }
