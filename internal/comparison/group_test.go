@@ -48,3 +48,15 @@ func TestGroupsOrderRowsAndKeepGeomeanWithinAUnit(t *testing.T) {
 		t.Errorf("B/op geomean: got %g over %d; want 1 over 1 (not mixed with sec/op)", g, gs[1].GeomeanN)
 	}
 }
+
+func TestHeadlineLeavesOutNoUnchangedSeries(t *testing.T) {
+	base := []results.Result{res("A", "sec/op", gate.SmallerIsBetter, 100, 101, 99, 102, 98, 100, 101, 99)}
+	head := []results.Result{res("A", "sec/op", gate.SmallerIsBetter, 150, 151, 149, 152, 148, 150, 151, 149)}
+	c := Compare(base, head, Side{}, Side{}, Thresholds{}.PolicyFor(gate.DefaultPolicy))
+	if got, want := Headline(c), "FAIL: 1 regression (1 critical)"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+	if got, want := Headline(Compare(nil, nil, Side{}, Side{}, Thresholds{}.PolicyFor(gate.DefaultPolicy))), "PASS: 0 unchanged series"; got != want {
+		t.Errorf("nothing compared: got %q; want %q", got, want)
+	}
+}

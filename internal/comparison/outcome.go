@@ -148,7 +148,8 @@ func OutcomeOf(c *Comparison) Outcome { return Decide(c, c.Failed, "", c.FailOn)
 // Headline is the one line of c alone (see Outcome.Headline).
 func Headline(c *Comparison) string { return OutcomeOf(c).Headline() }
 
-// counts lists what c found, e.g. "1 regression (1 major), 3 unchanged series".
+// counts lists what c found, e.g. "1 regression (1 major), 3 unchanged
+// series"; "0 unchanged series" only when there is nothing else to say.
 func (c *Comparison) counts() string {
 	s := c.Summary
 	var parts []string
@@ -173,7 +174,9 @@ func (c *Comparison) counts() string {
 	if s.Inconclusive > 0 {
 		parts = append(parts, Plural(s.Inconclusive, "inconclusive series", "inconclusive series"))
 	}
-	parts = append(parts, Plural(s.Unchanged, "unchanged series", "unchanged series"))
+	if s.Unchanged > 0 || len(parts) == 0 {
+		parts = append(parts, Plural(s.Unchanged, "unchanged series", "unchanged series"))
+	}
 	return strings.Join(parts, ", ")
 }
 
