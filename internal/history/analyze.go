@@ -111,13 +111,6 @@ func Analyze(ctx context.Context, st *store.DB, o Options) (*Analysis, error) {
 	if a.Commits, err = st.BranchCommits(ctx, f); err != nil {
 		return nil, err
 	}
-	hs, err := st.Series(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	if len(hs) == 0 {
-		return nil, noSeries(ctx, st, o, ref)
-	}
 	pos := make(map[string]int, len(a.Commits))
 	for i, c := range a.Commits {
 		pos[c.Commit] = i
@@ -127,24 +120,37 @@ func Analyze(ctx context.Context, st *store.DB, o Options) (*Analysis, error) {
 		cpo = gate.DefaultChangePointOptions()
 	}
 	policy := o.Config.Policy()
-	a.Series = make([]*Series, len(hs))
-	// The series are independent: analyse them on every CPU.
+	// The series are independent: analyse them on every CPU as they are
+	// read, so that only the histories being analysed are held twice (as
+	// the store reads them and as points).
+	type job struct {
+		s *Series
+		h store.SeriesHistory
+	}
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(hs)) {
+	next := make(chan job)
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for i := range next {
-				s := newSeries(hs[i], pos)
-				s.analyse(cpo, policy(hs[i].Key), a.Commits)
-				a.Series[i] = s
+			for j := range next {
+				*j.s = newSeries(j.h, pos)
+				j.s.analyse(cpo, policy(j.h.Key), a.Commits)
 			}
 		})
 	}
-	for i := range hs {
-		next <- i
-	}
+	err = st.EachSeries(ctx, f, func(h store.SeriesHistory) error {
+		s := &Series{}
+		a.Series = append(a.Series, s)
+		next <- job{s, h}
+		return nil
+	})
 	close(next)
 	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Series) == 0 {
+		return nil, noSeries(ctx, st, o, ref)
+	}
 	a.group()
 	return a, nil
 }
@@ -225,26 +231,37 @@ func noSeries(ctx context.Context, st *store.DB, o Options, ref string) error {
 }
 
 // newSeries makes one point per commit of h (runs of one commit merged, in
-// commit order).
-func newSeries(h store.SeriesHistory, pos map[string]int) *Series {
-	s := &Series{Key: h.Key, Unit: h.Unit, Exact: h.Exact, Better: gate.SmallerIsBetter}
+// commit order). It takes h's samples (the store's reading owns them, and
+// nothing else keeps them) and shares its Runs' environments.
+func newSeries(h store.SeriesHistory, pos map[string]int) Series {
+	s := Series{Key: h.Key, Unit: h.Unit, Exact: h.Exact, Better: gate.SmallerIsBetter}
 	if h.Direction == "bigger" {
 		s.Better = gate.BiggerIsBetter
 	}
-	byCommit := map[string]int{}
-	for i, hp := range h.Points {
-		if k, ok := byCommit[hp.Run.Commit]; ok {
-			p := &s.Points[k]
+	// A commit's position is that of its first run, so that in position
+	// order (stable) the runs of a commit are adjacent, oldest first.
+	order := make([]int32, len(h.Points))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	at := func(i int32) int { return pos[h.Points[i].Run.Commit] }
+	if !slices.IsSortedFunc(order, func(a, b int32) int { return at(a) - at(b) }) {
+		slices.SortStableFunc(order, func(a, b int32) int { return at(a) - at(b) })
+	}
+	s.Points = make([]Point, 0, len(h.Points))
+	for _, i := range order {
+		hp := h.Points[i]
+		if n := len(s.Points); n > 0 && s.Points[n-1].Commit == hp.Run.Commit {
+			p := &s.Points[n-1]
 			p.Samples = append(p.Samples, hp.Samples...)
 			p.Runs++
-			p.Env, p.Driver = hp.Run.Environment, h.Drivers[i] // points are oldest first: the latest run's
+			p.Env, p.Driver = hp.Run.Environment, h.Drivers[i] // the latest run's
 			continue
 		}
-		byCommit[hp.Run.Commit] = len(s.Points)
 		s.Points = append(s.Points, Point{Commit: hp.Run.Commit, Date: hp.Run.CreatedAt, Position: pos[hp.Run.Commit],
-			Runs: 1, Samples: slices.Clone(hp.Samples), Env: hp.Run.Environment, Driver: h.Drivers[i]})
+			Runs: 1, Samples: hp.Samples, Env: hp.Run.Environment, Driver: h.Drivers[i]})
 	}
-	slices.SortStableFunc(s.Points, func(a, b Point) int { return a.Position - b.Position })
+	s.Points = slices.Clip(s.Points)
 	for i := range s.Points {
 		p := &s.Points[i]
 		p.Median, p.Low, p.High = medianInterval(p.Samples)

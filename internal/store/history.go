@@ -9,7 +9,10 @@ import (
 
 // HistoryPoint is one run's samples of one series.
 type HistoryPoint struct {
-	Run     Run // its Commit and CreatedAt place the point in history
+	// Run's Commit and CreatedAt place the point in history. It is shared
+	// with the other points of the run (every series it measured, in
+	// Series): do not modify it.
+	Run     *Run
 	Unit    string
 	Samples []float64
 }
@@ -58,7 +61,7 @@ func (db *DB) History(ctx context.Context, key results.SeriesKey, limit int) ([]
 			break
 		}
 		lastKey = runKey
-		newestFirst = append(newestFirst, HistoryPoint{Run: run, Unit: unit, Samples: samples})
+		newestFirst = append(newestFirst, HistoryPoint{Run: &run, Unit: unit, Samples: samples})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading history of %s from %s: %w", key, db.path, err)

@@ -1,0 +1,4 @@
+package history
+
+// BuildBench is buildBench for the external test package's benchmarks.
+var BuildBench = buildBench
