@@ -184,12 +184,24 @@ func (c Command) Run(ctx context.Context) ExecResult {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		return cmd
 	}
-	cmd := newCmd()
+	// Without a cgroup, what leaves the process group is found by a mark
+	// in its environment (killMarked).
+	mark := ""
+	markEnv := func() {
+		mark = newSessionMark()
+		if env == nil {
+			env = os.Environ()
+		}
+		env = append(env[:len(env):len(env)], mark)
+	}
 	cg, cgErr := newBenchCgroup()
+	if cg == nil {
+		c.cgroupUnavailable(cgErr)
+		markEnv()
+	}
+	cmd := newCmd()
 	if cg != nil {
 		cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, cg.fd
-	} else {
-		c.cgroupUnavailable(cgErr)
 	}
 
 	start := time.Now()
@@ -198,6 +210,7 @@ func (c Command) Run(ctx context.Context) ExecResult {
 		// Starting into the cgroup may be what failed (clone3 refused by
 		// a seccomp filter, a cgroup permission): the command did not
 		// run, so start it again without one.
+		markEnv()
 		cmd2 := newCmd()
 		start = time.Now()
 		if err2 := cmd2.Start(); err2 == nil {
@@ -268,12 +281,15 @@ func (c Command) Run(ctx context.Context) ExecResult {
 	}
 	// Kill the group in every case: on timeout or cancellation the process
 	// itself, after a normal exit whatever it left running; and then what
-	// is left in the cgroup (processes that left the group with setsid).
+	// left the group (setsid, daemons): what is left in the cgroup, or
+	// without one, the processes carrying the run's mark.
 	syscall.Kill(-pgid, syscall.SIGKILL)
 	<-waited
 	res.Elapsed = end.Sub(start)
 	if cg != nil {
 		cg.kill()
+	} else {
+		killMarked(mark)
 	}
 
 	drained := make(chan struct{})
