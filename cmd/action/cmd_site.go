@@ -78,7 +78,7 @@ func siteOptions(e *env, repo, title, mainBranch string) site.Options {
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "[--db PATH] [--addr 127.0.0.1:8501]",
-		"Serve the reports site of a local database (the seed's interactive dashboard), rebuilt\n"+
+		"Serve the reports site of a local database (the interactive dashboard), rebuilt\n"+
 			"whenever the database changes. Read-only; binds to loopback unless told otherwise.\n"+
 			"Stops on Ctrl-C.")
 	db := dbFlags(fs)

@@ -50,12 +50,12 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) error {
 	return &exitCode{code: exitError} // the problem and the usage are printed
 }
 
-// dbFlags adds --db and its seed alias --db-path.
+// dbFlags adds --db and its alias --db-path (the Python original's name).
 func dbFlags(fs *flag.FlagSet) *string {
 	var db string
 	help := "path of the DuckDB database (default: $BENCHMARK_DB_PATH, else " + store.DefaultPath + ")"
 	fs.StringVar(&db, "db", "", help)
-	fs.StringVar(&db, "db-path", "", "alias of --db (the seed's name)")
+	fs.StringVar(&db, "db-path", "", "alias of --db")
 	return &db
 }
 

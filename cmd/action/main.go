@@ -67,7 +67,7 @@ func commands() []command {
 		{"ingest", "store results produced elsewhere (native JSON, go test -bench text)", cmdIngest},
 		{"import", "store a github-action-benchmark history (data.js), one run per commit", cmdImport},
 		{"compare", "compare two runs, refs or files; exit 1 on a regression", cmdCompare},
-		{"query", "print the raw timing table (the seed's query_benchmark_timings)", cmdQuery},
+		{"query", "print the raw timing table: every stored result with its status and metrics", cmdQuery},
 		{"history", "print series' main-branch history with change points marked", cmdHistory},
 		{"changes", "list the main branch's change points, grouped by suspect commit range", cmdChanges},
 		{"report", "write the timing report as html, markdown or json", cmdReport},

@@ -162,17 +162,6 @@ func truncate(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// tail returns the last n bytes of s on a rune boundary.
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	start := len(s) - n
-	for start < len(s) && !utf8RuneStart(s[start]) {
-		start++
-	}
-	return "…" + s[start:]
-}
 
 // CodeSpan returns s as inline code that untrusted text cannot break out
 // of: backticks and line breaks are replaced, since a code span shows
