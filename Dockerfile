@@ -20,6 +20,9 @@ COPY scripts/build-web.sh /src/scripts/build-web.sh
 RUN /src/scripts/build-web.sh
 
 FROM golang:1.26-bookworm AS build
+# A release build names its version (benchgate version); empty, the version
+# comes from the build info.
+ARG BENCHGATE_VERSION=
 ENV CGO_ENABLED=1 GOTOOLCHAIN=local
 # As scripts/build-env.sh: only go-nvml's deprecated-declaration warnings are silenced.
 ENV CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations"
@@ -27,7 +30,8 @@ COPY . /src
 COPY --from=web /src/internal/site/dist /src/internal/site/dist
 # go build fetches only the modules cmd/action and cmd/bot need (not the DuckDB
 # libraries of other platforms that `go mod download` would fetch).
-RUN cd /src && go build -trimpath -ldflags='-s -w' -o /out/benchgate ./cmd/action && /out/benchgate version && \
+RUN cd /src && go build -trimpath -ldflags="-s -w -X main.buildVersion=${BENCHGATE_VERSION}" -o /out/benchgate ./cmd/action && \
+    /out/benchgate version && \
     go build -trimpath -ldflags='-s -w' -o /out/benchgate-bot ./cmd/bot
 
 FROM debian:bookworm-slim
