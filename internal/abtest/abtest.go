@@ -137,8 +137,12 @@ func worktree(ctx context.Context, repo, commit string) (string, func(), error) 
 		return "", nil, err
 	}
 	dir := filepath.Join(parent, "base")
+	if err := gitcmd.CheckArg("base commit", commit); err != nil {
+		os.RemoveAll(parent)
+		return "", nil, err
+	}
 	g := gitcmd.In(repo)
-	if _, err := g.Text(ctx, "worktree", "add", "--quiet", "--detach", dir, commit); err != nil {
+	if _, err := g.Text(ctx, "worktree", "add", "--quiet", "--detach", "--", dir, commit); err != nil {
 		os.RemoveAll(parent)
 		return "", nil, fmt.Errorf("checking out the base %s in a worktree: %w", commit, err)
 	}
@@ -218,6 +222,9 @@ func RunMergeBase(ctx context.Context, o Options, baseRef string) (*MergeBase, e
 		return nil, fmt.Errorf("same-runner mode needs a git checkout: %w", err)
 	}
 	g = gitcmd.In(top)
+	if err := gitcmd.CheckArg("base", baseRef); err != nil {
+		return nil, err
+	}
 	mb, err := g.Text(ctx, "merge-base", baseRef, "HEAD")
 	if err != nil {
 		return nil, fmt.Errorf("finding the merge-base of %s and HEAD (a shallow clone needs fetch-depth: 0): %w", baseRef, err)
