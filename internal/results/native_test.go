@@ -298,3 +298,17 @@ func TestReadNativeGolden(t *testing.T) {
 		t.Errorf("got %d input files in testdata/native; want 3", n)
 	}
 }
+
+// TestValidateCapsSamples: a metric with more than MaxSamples samples is
+// refused, naming the benchmark, the metric and the cap.
+func TestValidateCapsSamples(t *testing.T) {
+	r := Result{Name: "b", Hardware: Hardware{Type: "cpu"}, Metrics: []Metric{{Name: "sec/op", Samples: make([]float64, MaxSamples+1)}}}
+	err := r.Validate()
+	if err == nil || !strings.Contains(err.Error(), `benchmark "b" metric "sec/op": 1000001 samples; at most 1000000`) {
+		t.Errorf("Validate: %v", err)
+	}
+	r.Metrics[0].Samples = r.Metrics[0].Samples[:MaxSamples]
+	if err := r.Validate(); err != nil {
+		t.Errorf("Validate at the cap: %v", err)
+	}
+}

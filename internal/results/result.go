@@ -213,6 +213,9 @@ func (r *Result) Validate() error {
 		if len(m.Samples) == 0 {
 			return fmt.Errorf("benchmark %q metric %q: no samples", r.Name, m.Name)
 		}
+		if len(m.Samples) > MaxSamples {
+			return fmt.Errorf("benchmark %q metric %q: %d samples; at most %d", r.Name, m.Name, len(m.Samples), MaxSamples)
+		}
 		if err := CheckSamples(m.Samples); err != nil {
 			return fmt.Errorf("benchmark %q metric %q: %w", r.Name, m.Name, err)
 		}
@@ -224,6 +227,13 @@ func (r *Result) Validate() error {
 	}
 	return nil
 }
+
+// MaxSamples is the most samples one metric of a result may hold: far
+// beyond any harness's repetitions (pytest-benchmark's saved rounds reach
+// tens of thousands), and what the gate compares in about a second
+// (gate's BenchmarkCompareLarge), so that an untrusted results file — a
+// fork's benchgate-comment.json — cannot make a privileged job spend more.
+const MaxSamples = 1_000_000
 
 // CheckSamples reports the first NaN, infinite or negative value.
 func CheckSamples(xs []float64) error {
