@@ -57,9 +57,13 @@
 // Fetch brings the branch down (shallow, that one ref, no checkout: git
 // fetch --depth=1 into a scratch bare repository) and writes one local
 // database: the compacted file with the pending run files merged in. A
-// database that does not open (corrupt, not benchgate's, newer schema) or a
-// run file that does not parse is refused with a *RefusedError; Save then
-// pushes nothing, so bad data is never overwritten and never made worse.
+// database that does not open (corrupt, not benchgate's, newer schema, or
+// holding views or macros) or a run file that does not parse is refused
+// with a *RefusedError; Save then pushes nothing, so bad data is never
+// overwritten and never made worse. A run file that inflates past
+// MaxRunFileSize is the exception on Fetch: it is left out, named in a
+// warning and FetchResult.Skipped, and the other runs are returned (Save
+// still refuses to write over it).
 //
 // # Trust
 //
