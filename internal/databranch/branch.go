@@ -16,11 +16,11 @@ import (
 // DefaultBranch is the data branch's default name.
 const DefaultBranch = "benchgate-data"
 
-// Size limits of GitHub for one file: a push warns above WarnSize and is
-// rejected above MaxSize.
+// Size limits of GitHub for one file, in MiB as GitHub states them: a push
+// warns above WarnSize (50 MiB) and is rejected above MaxSize (100 MiB).
 const (
 	WarnSize int64 = 50 << 20
-	MaxSize  int64 = 100 * 1000 * 1000
+	MaxSize  int64 = 100 << 20
 )
 
 // Defaults of Branch's tunables.
@@ -37,7 +37,7 @@ var ErrNoBranch = errors.New("data branch does not exist")
 
 // ErrTooLarge is wrapped by Save's error when the database would exceed
 // MaxSize.
-var ErrTooLarge = errors.New("database over GitHub's 100 MB file limit")
+var ErrTooLarge = errors.New("database over GitHub's 100 MiB file limit")
 
 // Branch is a data branch of a git remote. The zero values of its tunables
 // mean their defaults. A Branch may be used by several goroutines: every

@@ -45,9 +45,9 @@
 //     A killed writer leaves the remote as it was (git updates a ref
 //     atomically once all objects are in), so the branch always holds a
 //     complete, valid database and every acknowledged run.
-//   - Size. GitHub warns above 50 MB per file and refuses 100 MB. The
-//     database is size-checked before each compaction push: above 50 MB a
-//     warning is logged, above 100 MB Save fails with ErrTooLarge and a
+//   - Size. GitHub warns above 50 MiB per file and refuses 100 MiB. The
+//     database is size-checked before each compaction push: above 50 MiB a
+//     warning is logged, above 100 MiB Save fails with ErrTooLarge and a
 //     message naming benchgate prune. Retention keeps raw samples for the
 //     newest store.DefaultKeepRuns runs of each series group; summaries and
 //     one value per metric stay forever.

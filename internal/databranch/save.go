@@ -299,7 +299,7 @@ func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []sto
 			mb(fi.Size()), mb(c.maxSize()), ErrTooLarge)
 	}
 	if fi.Size() > WarnSize {
-		b.log().Warn("data branch database is large; GitHub warns above 50 MB and refuses 100 MB", "size", mb(fi.Size()))
+		b.log().Warn("data branch database is large; GitHub warns above 50 MiB and refuses 100 MiB", "size", mb(fi.Size()))
 	}
 	dbSHA, err := c.g.text(ctx, "hash-object", "-w", out)
 	if err != nil {
@@ -376,5 +376,5 @@ func isRaceLost(out string) bool {
 
 func (c *saveCycle) maxSize() int64 { return orDefault(c.b.MaxSize, MaxSize) }
 
-// mb formats a size in megabytes (10^6 bytes, as GitHub's limit).
-func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+// mb formats a size in MiB (2^20 bytes, the unit of GitHub's limits).
+func mb(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
