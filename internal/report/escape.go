@@ -162,7 +162,6 @@ func truncate(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-
 // CodeSpan returns s as inline code that untrusted text cannot break out
 // of: backticks and line breaks are replaced, since a code span shows
 // backslashes literally, and other hidden characters are shown as visible
