@@ -13,7 +13,8 @@ import (
 
 // writeGoBench writes a go test -bench file of s benchmarks × 10 samples,
 // the runs interleaved as `go test -count 10` prints them; with slow, every
-// tenth benchmark is 10 % slower. It is scripts/bench-compare.sh's input.
+// tenth benchmark is 10 % slower: the shape of scripts/bench-compare.sh's
+// files (which generates its own, so as to need no Go test to run).
 func writeGoBench(tb testing.TB, path string, s int, slow bool) {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(7, 0))
