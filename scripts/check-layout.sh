@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Checks the layout targets of the one-pipeline design (issue 9): cmd/action
-# holds at most 1,500 non-test lines and no function longer than 60 lines —
+# holds at most 2,000 non-test lines (1,500 at first; raised with the
+# history, changes, site and serve commands and compare's positional sides,
+# about 75 lines per command) and no function longer than 60 lines —
 # the commands only parse flags, print and map outcomes to exit codes; the
 # product lives in internal/. Prints the figures; exits 1 on a miss.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# issue 10: history and changes commands; issue 12: site and serve
-max_lines=1900 max_func=60
+max_lines=2000 max_func=60
 lines=$(cat $(ls cmd/action/*.go | grep -v '_test.go$') | wc -l)
 echo "cmd/action: $lines non-test lines (limit $max_lines)"
 # A function runs from a line starting "func " to the next line that is

@@ -74,10 +74,7 @@ func cmdCompare(ctx context.Context, e *env, args []string) error {
 	if err := writeOutput(e, a.output, func(w io.Writer) error { return writeVerdict(w, a.format, note, o) }); err != nil {
 		return err
 	}
-	if code := o.ExitCode(); code != exitPass {
-		return &exitCode{code: code}
-	}
-	return nil
+	return outcomeErr(o)
 }
 
 // parseInterleaved parses args like parseFlags, but lets positional

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -50,32 +51,41 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var cmp *comparison.Comparison
+	var c *comparison.Comparison
 	if *base != "" {
 		open := func() (*store.DB, error) { return st, nil }
-		if cmp, err = compareSides(ctx, e, *base, *head, "auto", open, cfg); err != nil {
+		if c, err = compareSides(ctx, e, *base, *head, "auto", open, cfg); err != nil {
 			return err
 		}
 	}
 	ext := map[string]string{"html": "html", "markdown": "md", "md": "md", "json": "json"}[*format]
-	path := *output
-	if path == "" {
-		path = "benchmark_timing_report." + ext
-	}
-	write := func(w io.Writer) error { return writeTiming(ctx, st, w, ext, *days, cmp) }
-	if ext == "html" {
-		write = func(w io.Writer) error { return writeReportHTML(ctx, e, st, w, *days, cmp) }
-	}
-	if err := writeOutput(e, path, write); err != nil {
+	path := cmp.Or(*output, "benchmark_timing_report."+ext)
+	if err := writeOutput(e, path, reportWriter(ctx, e, st, ext, *days, c)); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	if path != "-" {
 		fmt.Fprintf(e.stdout, "Report generated: %s\n", path)
 	}
-	if cmp != nil {
-		if code := comparison.OutcomeOf(cmp).ExitCode(); code != exitPass {
-			return &exitCode{code: code}
-		}
+	if c == nil {
+		return nil
+	}
+	return outcomeErr(comparison.OutcomeOf(c))
+}
+
+// reportWriter writes the report in format ext: the site in one file for
+// html, else the timing report.
+func reportWriter(ctx context.Context, e *env, st *store.DB, ext string, days int, c *comparison.Comparison) func(io.Writer) error {
+	if ext == "html" {
+		return func(w io.Writer) error { return writeReportHTML(ctx, e, st, w, days, c) }
+	}
+	return func(w io.Writer) error { return writeTiming(ctx, st, w, ext, days, c) }
+}
+
+// outcomeErr maps a gate outcome to the exit code it calls for (nil to
+// pass).
+func outcomeErr(o comparison.Outcome) error {
+	if code := o.ExitCode(); code != exitPass {
+		return &exitCode{code: code}
 	}
 	return nil
 }

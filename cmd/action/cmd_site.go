@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"time"
 
 	gitcmd "github.com/benchgate/benchgate/internal/git"
@@ -95,27 +93,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if _, err := site.Bundle(); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("--addr %s: %w", *addr, err)
-	}
-	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
-		e.log.Warn("serve: listening beyond this machine: anyone who reaches it can read the database", "addr", ln.Addr().String())
-	}
 	o := siteOptions(e, *repo, "", *mainBranch)
 	o.Downloads = true
 	srv := &site.Server{DBPath: path, Opts: o, Log: e.log}
 	defer srv.Close()
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(sctx)
-	}()
-	fmt.Fprintf(e.stdout, "serving %s at http://%s/ (Ctrl-C stops)\n", path, ln.Addr())
-	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return srv.ListenAndServe(ctx, *addr, func(url string) { fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C stops)\n", path, url) })
 }

@@ -2,8 +2,10 @@ package site
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -106,6 +108,34 @@ func (s *Server) build(ctx context.Context, out string) error {
 	o.Out, o.DBFile = out, s.DBPath
 	_, err = Build(ctx, st, o)
 	return err
+}
+
+// ListenAndServe serves s on addr until ctx ends, then shuts down
+// gracefully; listening tells the URL once the port is open. Listening
+// beyond loopback is allowed but warned about: anyone who reaches the port
+// can read the database.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, listening func(url string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", addr, err)
+	}
+	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+		s.Log.Warn("serve: listening beyond this machine: anyone who reaches it can read the database", "addr", ln.Addr().String())
+	}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+	}()
+	if listening != nil {
+		listening("http://" + ln.Addr().String() + "/")
+	}
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // Close removes the Server's build.

@@ -123,3 +123,24 @@ func TestPublish(t *testing.T) {
 		t.Error("a remote starting with - was accepted")
 	}
 }
+
+// TestListenAndServe: the site answers on the address it says, and a
+// cancelled context shuts the server down cleanly.
+func TestListenAndServe(t *testing.T) {
+	path, db := fixture(t, 3)
+	db.Close()
+	srv := &Server{DBPath: path, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	urls := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- srv.ListenAndServe(ctx, "127.0.0.1:0", func(u string) { urls <- u }) }()
+	u := <-urls
+	if res, _ := get(t, u+"data/manifest.json"); res.StatusCode != http.StatusOK {
+		t.Errorf("GET %sdata/manifest.json: %s", u, res.Status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("ListenAndServe after cancel: %v", err)
+	}
+}
