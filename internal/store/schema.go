@@ -220,3 +220,37 @@ var schemaV2 = []string{
 	`ALTER TABLE performance_regressions ADD COLUMN status VARCHAR`, // provisional, confirmed
 	`ALTER TABLE performance_regressions ADD COLUMN environment_change VARCHAR`,
 }
+
+// schemaV3 keeps the raw samples without a primary key on their ids: the
+// index on metric_samples.id, three keys per result, took about 25 MiB of a
+// 1,000,000-result database (measured: BenchmarkStorage), a quarter of
+// what GitHub lets a data-branch file be, and no query looks a row up by
+// that id. The ids are still unique: every writer takes them from the
+// tables' sequences (Ingest by column default, Merge as a block). DuckDB
+// cannot drop a constraint, so each table is rebuilt with the same columns
+// and rows.
+var schemaV3 = []string{
+	`ALTER TABLE metric_samples RENAME TO metric_samples_v2`,
+	`CREATE TABLE metric_samples (
+		id INTEGER NOT NULL DEFAULT nextval('metric_samples_id_seq'),
+		performance_id INTEGER NOT NULL,
+		position INTEGER NOT NULL,        -- order of the metric in the result
+		metric VARCHAR NOT NULL,
+		unit VARCHAR NOT NULL,
+		direction VARCHAR NOT NULL CHECK (direction IN ('smaller', 'bigger')),
+		exact BOOLEAN NOT NULL,
+		samples DOUBLE[] NOT NULL         -- base unit, one per repetition
+	)`,
+	`INSERT INTO metric_samples BY NAME SELECT * FROM metric_samples_v2 ORDER BY id`,
+	`DROP TABLE metric_samples_v2`,
+
+	`ALTER TABLE iteration_samples RENAME TO iteration_samples_v2`,
+	`CREATE TABLE iteration_samples (
+		id INTEGER NOT NULL DEFAULT nextval('iteration_samples_id_seq'),
+		performance_id INTEGER NOT NULL,
+		repetition INTEGER NOT NULL,      -- from 1
+		latencies_s DOUBLE[] NOT NULL
+	)`,
+	`INSERT INTO iteration_samples BY NAME SELECT * FROM iteration_samples_v2 ORDER BY id`,
+	`DROP TABLE iteration_samples_v2`,
+}
