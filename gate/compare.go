@@ -3,9 +3,6 @@ package gate
 import (
 	"fmt"
 	"math"
-	"slices"
-
-	"golang.org/x/perf/benchmath"
 )
 
 // Comparison is the result of comparing the head samples of one series with
@@ -117,7 +114,7 @@ func orient(change float64, better Direction) float64 {
 // binary size): when neither side varies, any difference of at least the
 // floor decides. See the package documentation for the model and the rules.
 func Compare(base, head []float64, better Direction, exact bool, p Policy) Comparison {
-	return compare(base, head, better, exact, false, p)
+	return compare(base, head, better, exact, false, p, nil)
 }
 
 // ComparePaired is Compare for samples taken in interleaved rounds: base[i]
@@ -127,10 +124,12 @@ func Compare(base, head []float64, better Direction, exact bool, p Policy) Compa
 // a slow period of the host). When the sides differ in length, or a value is
 // zero, it warns and falls back to Compare.
 func ComparePaired(base, head []float64, better Direction, exact bool, p Policy) Comparison {
-	return compare(base, head, better, exact, true, p)
+	return compare(base, head, better, exact, true, p, nil)
 }
 
-func compare(base, head []float64, better Direction, exact, paired bool, p Policy) Comparison {
+// compare is Compare (ComparePaired when paired), keeping what the next
+// series can reuse in m (nil: nothing).
+func compare(base, head []float64, better Direction, exact, paired bool, p Policy, m *memo) Comparison {
 	c := Comparison{
 		NBase: len(base), NHead: len(head), Better: better,
 		BaseMedian: math.NaN(), HeadMedian: math.NaN(),
@@ -191,10 +190,10 @@ func compare(base, head []float64, better Direction, exact, paired bool, p Polic
 		}
 	}
 
-	th := benchmath.Thresholds{CompareAlpha: 0.05}
-	c.TwoSidedP = benchmath.AssumeNothing.Compare(
-		benchmath.NewSample(slices.Clone(b), &th), benchmath.NewSample(slices.Clone(h), &th)).P
-
+	// One U test gives benchstat's two-sided p-value and, unpaired, the
+	// one-sided ones.
+	pWorse, pBetter, twoSided := oneSidedU(b, h, better, m)
+	c.TwoSidedP = twoSided
 	if paired {
 		switch {
 		case len(base) != len(head):
@@ -207,20 +206,20 @@ func compare(base, head []float64, better Direction, exact, paired bool, p Polic
 		}
 	}
 	if paired {
-		c.comparePaired(base, head, p)
+		c.comparePaired(base, head, p, m)
 	} else {
-		c.compareUnpaired(b, h, positive, p)
+		c.P, c.PBetter = pWorse, pBetter
+		c.compareUnpaired(b, h, positive, p, m)
 	}
 	c.grade(p, c.reachable(p))
 	return c
 }
 
-// compareUnpaired fills the test, the interval and the power of two
-// independent samples (sorted).
-func (c *Comparison) compareUnpaired(b, h []float64, positive bool, p Policy) {
-	c.P, c.PBetter = oneSidedU(b, h, c.Better)
+// compareUnpaired fills the interval and the power of two independent
+// samples (sorted) whose test compare has set.
+func (c *Comparison) compareUnpaired(b, h []float64, positive bool, p Policy, m *memo) {
 	c.Q = c.P
-	ivs, warning := changeIntervals(b, h, c.BaseMedian, p.Confidence, 1-2*p.Alpha)
+	ivs, warning := changeIntervals(b, h, c.BaseMedian, m, p.Confidence, 1-2*p.Alpha)
 	iv, one := ivs[0], ivs[1]
 	c.Shift, c.Low, c.High = iv.estimate, iv.low, iv.high
 	if warning != "" {
@@ -246,7 +245,7 @@ func (c *Comparison) compareUnpaired(b, h []float64, positive bool, p Policy) {
 
 // comparePaired fills the test, the interval and the power of paired rounds
 // of positive values.
-func (c *Comparison) comparePaired(base, head []float64, p Policy) {
+func (c *Comparison) comparePaired(base, head []float64, p Policy, m *memo) {
 	c.Paired = true
 	d := make([]float64, len(base))
 	for i := range base {
@@ -258,7 +257,7 @@ func (c *Comparison) comparePaired(base, head []float64, p Policy) {
 		c.P, c.PBetter = below, above
 	}
 	c.Q = c.P
-	ivs := walshIntervals(d, p.Confidence, 1-2*p.Alpha)
+	ivs := walshIntervals(d, m, p.Confidence, 1-2*p.Alpha)
 	iv, one := ivs[0], ivs[1]
 	c.Shift, c.Low, c.High = math.Expm1(iv.estimate), math.Expm1(iv.low), math.Expm1(iv.high)
 	c.Bound = math.Expm1(one.low)
@@ -404,9 +403,9 @@ func checkSide(side string, values []float64) []string {
 // confidence. It works on log values; when a sample holds a zero, where the
 // log is undefined, it works on raw differences divided by the base median
 // instead and says so.
-func changeIntervals(base, head []float64, baseMedian float64, confidences ...float64) ([]shiftInterval, string) {
+func changeIntervals(base, head []float64, baseMedian float64, m *memo, confidences ...float64) ([]shiftInterval, string) {
 	if base[0] > 0 && head[0] > 0 {
-		ivs := mosesIntervals(logs(base), logs(head), confidences...)
+		ivs := mosesIntervals(logs(base), logs(head), m, confidences...)
 		for i, iv := range ivs {
 			ivs[i] = shiftInterval{
 				estimate: math.Expm1(iv.estimate),
@@ -416,7 +415,7 @@ func changeIntervals(base, head []float64, baseMedian float64, confidences ...fl
 		}
 		return ivs, ""
 	}
-	ivs := mosesIntervals(base, head, confidences...)
+	ivs := mosesIntervals(base, head, m, confidences...)
 	for i, iv := range ivs {
 		ivs[i] = shiftInterval{
 			estimate: relative(iv.estimate, baseMedian),

@@ -29,10 +29,13 @@ type shiftInterval struct {
 // least the confidence. When no such k exists the bounds are infinite. The
 // order statistics are selected in the implicit matrix of differences
 // (sumMatrix), in O((n1 + n2) log(n1·n2)) time and O(n1 + n2) memory.
-func mosesIntervals(base, head []float64, confidences ...float64) []shiftInterval {
+//
+// m keeps the critical values for the next series with the same sizes.
+func mosesIntervals(base, head []float64, m *memo, confidences ...float64) []shiftInterval {
 	ks := make([]int, len(confidences))
 	for i, c := range confidences {
-		ks[i] = uCritical(len(base), len(head), (1-c)/2)
+		n1, n2, tail := len(base), len(head), (1-c)/2
+		ks[i] = m.critical(memoKey{kind: memoUCritical, n1: n1, n2: n2, tail: tail}, func() int { return uCritical(n1, n2, tail) })
 	}
 	return orderIntervals(diffMatrix(base, head), ks)
 }

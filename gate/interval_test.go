@@ -265,11 +265,11 @@ func TestIntervalsMatchQuadratic(t *testing.T) {
 			slices.Sort(base)
 			slices.Sort(head)
 			for _, conf := range []float64{0.95, 0.98} {
-				got, want := mosesIntervals(base, head, conf)[0], mosesIntervalQuadratic(base, head, conf)
+				got, want := mosesIntervals(base, head, nil, conf)[0], mosesIntervalQuadratic(base, head, conf)
 				if !sameInterval(got, want) {
 					t.Errorf("mosesIntervals(%v) = %+v; want %+v", conf, got, want)
 				}
-				got, want = walshIntervals(head, conf)[0], walshIntervalQuadratic(head, conf)
+				got, want = walshIntervals(head, nil, conf)[0], walshIntervalQuadratic(head, conf)
 				if !sameInterval(got, want) {
 					t.Errorf("walshIntervals(%v) = %+v; want %+v", conf, got, want)
 				}

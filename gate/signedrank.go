@@ -125,10 +125,11 @@ func signedRankCritical(n int, tail float64) int {
 // signed-rank distribution: [W₍ₖ₊₁₎, W₍ₘ₋ₖ₎]. The averages are selected
 // without being built (sumMatrix), in O(n log n) time and O(n) memory; d
 // is not modified.
-func walshIntervals(d []float64, confidences ...float64) []shiftInterval {
+func walshIntervals(d []float64, m *memo, confidences ...float64) []shiftInterval {
 	ks := make([]int, len(confidences))
 	for i, c := range confidences {
-		ks[i] = signedRankCritical(len(d), (1-c)/2)
+		n, tail := len(d), (1-c)/2
+		ks[i] = m.critical(memoKey{kind: memoSignedCritical, n1: n, tail: tail}, func() int { return signedRankCritical(n, tail) })
 	}
 	return orderIntervals(newSumMatrix(sortedCopy(d), nil, true), ks)
 }

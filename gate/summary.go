@@ -75,12 +75,9 @@ func (s Summary) Blocks(level Severity) bool {
 // depend on the order of series, except among series that share a Key.
 func CompareAll(series []Series) Summary {
 	s := Summary{Outcomes: make([]Outcome, 0, len(series))}
+	var m memo // the series share sample sizes, hence null distributions
 	for _, x := range series {
-		cmp := Compare
-		if x.Paired {
-			cmp = ComparePaired
-		}
-		s.Outcomes = append(s.Outcomes, Outcome{Key: x.Key, Comparison: cmp(x.Base, x.Head, x.Better, x.Exact, x.Policy)})
+		s.Outcomes = append(s.Outcomes, Outcome{Key: x.Key, Comparison: compare(x.Base, x.Head, x.Better, x.Exact, x.Paired, x.Policy, &m)})
 	}
 	slices.SortStableFunc(s.Outcomes, func(a, b Outcome) int { return strings.Compare(a.Key, b.Key) })
 
