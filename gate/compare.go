@@ -43,7 +43,8 @@ type Comparison struct {
 	P, PBetter float64
 
 	// TwoSidedP is benchstat's two-sided Mann–Whitney p-value for the same
-	// samples (golang.org/x/perf/benchmath), for familiarity.
+	// samples (that of golang.org/x/perf/benchmath's AssumeNothing.Compare,
+	// to the bit), for familiarity.
 	TwoSidedP float64
 
 	// Q is the Benjamini–Hochberg q-value of P across all series of a
@@ -151,8 +152,7 @@ func compare(base, head []float64, better Direction, exact, paired bool, p Polic
 		return c
 	}
 
-	// Note: benchmath.NewSample sorts its argument in place, so it gets
-	// copies; the caller's slices stay as they were.
+	// Sorted copies: the caller's slices stay as they were.
 	b, h := sortedCopy(base), sortedCopy(head)
 	c.BaseMedian, c.HeadMedian = median(b), median(h)
 	c.Change = ratioChange(c.HeadMedian, c.BaseMedian)

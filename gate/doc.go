@@ -10,8 +10,10 @@
 // github.com/aclements/go-moremath/stats, for the Mann–Whitney U test
 // (exact distributions with and without ties, Klotz's algorithm) and the
 // t distribution and t-tests, so that the rank test is the one benchstat
-// runs; and golang.org/x/perf/benchmath, benchstat's own statistics, for the
-// two-sided p-value printed for familiarity.
+// runs; golang.org/x/perf/benchmath, benchstat's own statistics, is allowed
+// too. One U test per series, with go-moremath's arithmetic (utest.go),
+// gives both one-sided p-values and the two-sided one printed for
+// familiarity, benchmath's to the bit (TestCompareMatchesReference).
 //
 // # Model and assumptions
 //

@@ -45,6 +45,10 @@ type sumMatrix struct {
 	state  uint64   // of the pseudo-random draws
 	draws  []int    // scratch of samplePivots
 	values []float64
+
+	// whole holds all the sums, sorted, once kth has gathered them: the
+	// matrix is then small, and the next kth only indexes it.
+	whole []float64
 }
 
 // newSumMatrix returns the matrix of x[r] + y[c], sorted x and y, or that of
@@ -138,6 +142,12 @@ func (s *sumMatrix) kthSum(k int) float64 {
 	below, left := 0, len(s.x)*len(s.y)
 	for step := 0; ; step++ {
 		if left <= s.gather {
+			if step == 0 { // every sum is a candidate
+				if s.whole == nil {
+					s.whole = s.sortedCandidates(s.size())
+				}
+				return s.whole[k]
+			}
 			return s.gathered(k - below)
 		}
 		var pivots []float64
@@ -279,7 +289,13 @@ func (s *sumMatrix) midpoint() float64 {
 // gathered sorts the candidates (the pairs i ≤ j among them when sym) and
 // returns the i-th.
 func (s *sumMatrix) gathered(i int) float64 {
-	var v []float64
+	return s.sortedCandidates(0)[i]
+}
+
+// sortedCandidates returns the candidates (the pairs i ≤ j among them when
+// sym), sorted, in a slice of capacity at least size.
+func (s *sumMatrix) sortedCandidates(size int) []float64 {
+	v := make([]float64, 0, size)
 	for r, x := range s.x {
 		from := s.lo[r]
 		if s.sym {
@@ -290,7 +306,7 @@ func (s *sumMatrix) gathered(i int) float64 {
 		}
 	}
 	slices.Sort(v)
-	return v[i]
+	return v
 }
 
 // orderedBits maps a float64 to a uint64 in the same order (−0 just below
