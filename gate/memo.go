@@ -67,21 +67,15 @@ func (m *memo) critical(key memoKey, f func() int) int {
 // tiedUCDF returns the CDF, at the values us, of the Mann–Whitney U
 // statistic for samples of sizes n1 and n2 with tie vector t, as
 // go-moremath's UDist{N1: n1, N2: n2, T: t}.CDF computes it (Cheung and
-// Klotz's algorithm), from one memo table for all of us: makeUmemo's, built
-// from several targets at once. Each entry of the table is a function of its
-// key alone, and the keys reached from a target are the same whatever the
-// other targets, so the values are those of one table per target. The
-// function returned answers only for values in us (or outside [0, n1·n2)).
+// Klotz's algorithm, see klotz), from one table for all of us. The function
+// returned answers only for values in us (or outside [0, n1·n2)).
 func tiedUCDF(n1, n2 int, t []int, us []float64) func(u float64) float64 {
-	var targets []uKey
+	k := newKlotz(n1, t)
+	counts := make(map[int]float64, len(us))
 	for _, u := range us {
 		if u >= 0 && u < float64(n1*n2) {
-			targets = append(targets, uKey{n1: n1, twoU: int(2 * u)})
+			counts[int(2*u)] = k.top(int(2 * u))
 		}
-	}
-	var top map[uKey]float64
-	if len(targets) > 0 {
-		top = uMemo(targets, t)
 	}
 	total := choose(n1+n2, n1)
 	return func(u float64) float64 {
@@ -90,7 +84,7 @@ func tiedUCDF(n1, n2 int, t []int, us []float64) func(u float64) float64 {
 		} else if u >= float64(n1*n2) {
 			return 1
 		}
-		p, ok := top[uKey{n1: n1, twoU: int(2 * u)}]
+		p, ok := counts[int(2*u)]
 		if !ok {
 			panic("tiedUCDF: U outside its targets")
 		}
@@ -98,78 +92,121 @@ func tiedUCDF(n1, n2 int, t []int, us []float64) func(u float64) float64 {
 	}
 }
 
-// uKey is go-moremath's ukey: the size of the first sample and 2·U.
-type uKey struct {
-	n1, twoU int
+// klotz computes go-moremath's makeUmemo (stats/udist.go, BSD licence,
+// © The Go Authors): A(k, n, 2U), the number of ways to draw a first sample
+// of size n from the first k tie groups t[:k] with a U statistic ≤ U. The
+// entries are the same sums in the same order, so the same floats, but kept
+// in dense slices instead of maps, and found by a memoised recursion from
+// the target instead of makeUmemo's pass down the levels: an entry of level
+// k − 1 is in makeUmemo's table exactly when its 2U lies in
+// [twoUmin, twoUmax] of its level (the condition of that pass, which
+// depends on the entry alone), so the recursion reads an entry where
+// makeUmemo finds one and takes makeUmemo's default where it does not.
+type klotz struct {
+	n1     int
+	t, a   []int
+	tsum   []int         // tsum[k] = t[0] + … + t[k−1]
+	lo, hi [][]int       // lo[k][n], hi[k][n]: twoUmin and twoUmax of level k
+	vals   [][][]float64 // vals[k][n][2U − lo[k][n]]: the entries, −1 before computed
 }
 
-// uMemo is go-moremath's makeUmemo (stats/udist.go, BSD licence, © The Go
-// Authors) with several targets at level K: it returns the level-K table,
-// the number of orderings with U ≤ twoU/2 for each target.
-func uMemo(targets []uKey, t []int) map[uKey]float64 {
+func newKlotz(n1 int, t []int) *klotz {
 	K := len(t)
+	if K < 2 {
+		panic("K < 2")
+	}
 	a := make([]int, K+1)
 	a[1] = t[0]
 	for k := 2; k <= K; k++ {
 		a[k] = a[k-1] + t[k-2] + t[k-1]
 	}
-	A := make([]map[uKey]float64, K+1)
-	A[K] = make(map[uKey]float64, len(targets))
-	for _, key := range targets {
-		A[K][key] = 0
+	z := &klotz{n1: n1, t: t, a: a,
+		tsum: make([]int, K+1),
+		lo:   make([][]int, K+1), hi: make([][]int, K+1), vals: make([][][]float64, K+1)}
+	for k := 1; k <= K; k++ {
+		z.tsum[k] = z.tsum[k-1] + t[k-1]
 	}
-	tsum := 0
-	for _, x := range t {
-		tsum += x
-	}
-	for k := K - 1; k >= 2; k-- {
-		tsum -= t[k]
-		A[k] = make(map[uKey]float64)
-		for up := range A[k+1] {
-			rkLow := max(0, up.n1-tsum)
-			rkHigh := min(up.n1, t[k])
-			for rk := rkLow; rk <= rkHigh; rk++ {
-				twoUk := up.twoU - rk*(a[k+1]-2*up.n1+rk)
-				n1k := up.n1 - rk
-				if twoUmin(n1k, t[:k], a) <= twoUk && twoUk <= twoUmax(n1k, t[:k], a) {
-					A[k][uKey{n1: n1k, twoU: twoUk}] = 0
-				}
-			}
+	return z
+}
+
+// bounds returns twoUmin and twoUmax of n at level k, computing the level's
+// on first use.
+func (z *klotz) bounds(k, n int) (int, int) {
+	if z.lo[k] == nil {
+		z.lo[k], z.hi[k] = make([]int, z.n1+1), make([]int, z.n1+1)
+		for m := 0; m <= z.n1; m++ {
+			z.lo[k][m], z.hi[k][m] = twoUmin(m, z.t[:k], z.a), twoUmax(m, z.t[:k], z.a)
 		}
+		z.vals[k] = make([][]float64, z.n1+1)
 	}
-	if K < 2 {
-		panic("K < 2")
+	return z.lo[k][n], z.hi[k][n]
+}
+
+// top returns makeUmemo(twoU, n1, t)[K][{n1, twoU}].
+func (z *klotz) top(twoU int) float64 {
+	K := len(z.t)
+	if K == 2 {
+		return z.level2(z.n1, twoU)
 	}
-	n2 := t[0] + t[1]
-	for key := range A[2] {
-		sum := 0.0
-		r2Low := max(0, key.n1-t[0])
-		r2High := (key.twoU - key.n1*(t[0]-key.n1)) / n2
-		for r2 := r2Low; r2 <= r2High; r2++ {
-			sum += choose(t[0], key.n1-r2) * choose(t[1], r2)
+	return z.sum(K, z.n1, twoU)
+}
+
+// entry returns the entry (k, n, twoU), which makeUmemo holds: twoU lies in
+// bounds(k, n).
+func (z *klotz) entry(k, n, twoU int) float64 {
+	lo, hi := z.bounds(k, n)
+	row := z.vals[k][n]
+	if row == nil {
+		row = make([]float64, hi-lo+1)
+		for i := range row {
+			row[i] = -1
 		}
-		A[2][key] = sum
+		z.vals[k][n] = row
 	}
-	tsum = t[0]
-	for k := 3; k <= K; k++ {
-		tsum += t[k-2]
-		for key := range A[k] {
-			sum := 0.0
-			rkLow := max(0, key.n1-tsum)
-			rkHigh := min(key.n1, t[k-1])
-			for rk := rkLow; rk <= rkHigh; rk++ {
-				twoU := key.twoU - rk*(a[k]-2*key.n1+rk)
-				n1 := key.n1 - rk
-				x, ok := A[k-1][uKey{n1: n1, twoU: twoU}]
-				if !ok && twoUmax(n1, t[:k-1], a) < twoU {
-					x = choose(tsum, n1)
-				}
-				sum += x * choose(t[k-1], rk)
-			}
-			A[k][key] = sum
+	if v := row[twoU-lo]; v >= 0 {
+		return v
+	}
+	var v float64
+	if k == 2 {
+		v = z.level2(n, twoU)
+	} else {
+		v = z.sum(k, n, twoU)
+	}
+	row[twoU-lo] = v
+	return v
+}
+
+// level2 is makeUmemo's base case, k = 2.
+func (z *klotz) level2(n, twoU int) float64 {
+	t := z.t
+	sum := 0.0
+	r2Low := max(0, n-t[0])
+	r2High := (twoU - n*(t[0]-n)) / (t[0] + t[1])
+	for r2 := r2Low; r2 <= r2High; r2++ {
+		sum += choose(t[0], n-r2) * choose(t[1], r2)
+	}
+	return sum
+}
+
+// sum is makeUmemo's recurrence for k ≥ 3, from level k − 1.
+func (z *klotz) sum(k, n, twoU int) float64 {
+	tsum := z.tsum[k-1]
+	sum := 0.0
+	rkLow := max(0, n-tsum)
+	rkHigh := min(n, z.t[k-1])
+	for rk := rkLow; rk <= rkHigh; rk++ {
+		twoU1 := twoU - rk*(z.a[k]-2*n+rk)
+		n1 := n - rk
+		x := 0.0
+		switch lo, hi := z.bounds(k-1, n1); {
+		case lo <= twoU1 && twoU1 <= hi:
+			x = z.entry(k-1, n1, twoU1)
+		case hi < twoU1:
+			x = choose(tsum, n1)
 		}
+		sum += x * choose(z.t[k-1], rk)
 	}
-	return A[K]
+	return sum
 }
 
 // twoUmin and twoUmax are go-moremath's: the least and the greatest 2·U of

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aclements/go-moremath/stats"
 )
 
 // fileSeries returns s series of 10 base and 10 head ns/op samples, rounded
@@ -129,4 +131,43 @@ func TestCompareMatchesReference(t *testing.T) {
 // bit (fmt's shortest form tells every float64 apart, −0 from 0 included).
 func sameComparison(a, b Comparison) bool {
 	return fmt.Sprintf("%+v", a) == fmt.Sprintf("%+v", b)
+}
+
+// TestTiedUCDFMatchesMoremath checks tiedUCDF against go-moremath's
+// UDist.CDF, bit for bit, for random tie vectors (two tie groups
+// included) and every U of sizes up to 12 per side, a few of 25.
+func TestTiedUCDFMatchesMoremath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 6))
+	for i := range 200 {
+		n1, n2 := 1+rng.IntN(12), 1+rng.IntN(12)
+		if i%50 == 0 {
+			n1, n2 = 25, 1+rng.IntN(10)
+		}
+		if i%20 == 0 {
+			n1, n2 = 1+rng.IntN(4), 1+rng.IntN(4)
+		}
+		var ties []int
+		for left := n1 + n2; left > 0; {
+			g := min(left, 1+rng.IntN(1+rng.IntN(4)))
+			if i%10 == 0 && len(ties) == 0 {
+				g = max(1, left/2) // two groups
+			}
+			ties = append(ties, g)
+			left -= g
+		}
+		if len(ties) < 2 || len(ties) == n1+n2 { // no ties: not tiedUCDF's case
+			continue
+		}
+		var us []float64
+		for twoU := -2; twoU <= 2*n1*n2+2; twoU++ {
+			us = append(us, float64(twoU)/2)
+		}
+		cdf := tiedUCDF(n1, n2, ties, us)
+		dist := stats.UDist{N1: n1, N2: n2, T: ties}
+		for _, u := range us {
+			if got, want := cdf(u), dist.CDF(u); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("n=%d+%d, T=%v: CDF(%v) = %v; want %v", n1, n2, ties, u, got, want)
+			}
+		}
+	}
 }
