@@ -24,8 +24,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 /usr/bin/python3 -c 'import torch, torchvision' || { echo "python3-torch is not importable by /usr/bin/python3" >&2; exit 1; }
 
-# The site's application, embedded by internal/site (docs/site.md).
+# The site's application, embedded by internal/site (docs/site.md), and its
+# JavaScript unit tests (node --test).
 scripts/build-web.sh
+(cd web && npm test --silent)
 
 # A Docker engine (started only when none answers; see scripts/dockerd.sh).
 . scripts/dockerd.sh
