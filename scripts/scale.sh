@@ -3,7 +3,7 @@
 # (365 daily runs × 520 results × 3 metrics × 10 samples), in one table:
 # each figure beside its target, whether it is met, and its ratio.
 #
-#   scripts/scale.sh            (about 10 minutes on 2 cores)
+#   scripts/scale.sh            (2 to 4 minutes on 2 cores)
 #
 # It builds the year (BenchmarkSave does, in the work directory) and runs:
 # ingest per result (internal/store BenchmarkIngest), first save, append and
@@ -57,7 +57,7 @@ year=$work/save-365.duckdb
 
 if grep -qs 'func BenchmarkRunRepetitions' internal/runner/*_test.go; then
   step "run repetitions: BenchmarkRunRepetitions"
-  go test ./internal/runner -run '^$' -bench 'BenchmarkRunRepetitions$' -benchtime 1x >"$work/repetitions.txt"
+  go test ./internal/runner -run '^$' -bench 'BenchmarkRunRepetitions$' -benchtime 3x >"$work/repetitions.txt"
 else
   : >"$work/repetitions.txt"
 fi
@@ -116,11 +116,11 @@ ingest_bpr=$(bench "$work/storage.txt" BenchmarkStorage ingest-B/result)
 row "what" "figure" "target" "met?" "ratio"
 row "1. ingest per result, 520-series run" "$i520 ms" "—" "—" "5,000 ÷ 520 per result: $(ratio "$i5000" "$i520")"
 row "1. ingest per result, 5,000-series run" "$i5000 ms" "—" "—" ""
-row "2. first save of the year" "$first s, ${first_rss:-?} MB RSS" "—" "—" "÷ append: $(ratio "$first" "$append")"
-row "2. append save" "$append s, ${append_rss:-?} MB RSS" "—" "—" ""
-row "2. compaction save (every 50th)" "$compaction s, ${compaction_rss:-?} MB RSS" "—" "—" "÷ append: $(ratio "$compaction" "$append")"
+row "2. first save of the year" "$first s, ${first_rss:-?} MiB RSS" "—" "—" "÷ append: $(ratio "$first" "$append")"
+row "2. append save" "$append s, ${append_rss:-?} MiB RSS" "—" "—" ""
+row "2. compaction save (every 50th)" "$compaction s, ${compaction_rss:-?} MiB RSS" "—" "—" "÷ append: $(ratio "$compaction" "$append")"
 if [ -n "$rep_ratio" ]; then
-  row "3. run, 1,920 ÷ 480 repetitions" "$rep_small s, $rep_large s" "≈ 4 (linear)" "$(met "$rep_ratio" "<=" 4.4)" "$rep_ratio×"
+  row "3. run, 1,920 ÷ 480 repetitions" "$rep_small s, $rep_large s" "≤ 4.4 (≈ 4: linear)" "$(met "$rep_ratio" "<=" 4.4)" "$rep_ratio×"
 else
   row "3. run repetitions" "BenchmarkRunRepetitions not in this tree: skipped" "" "" ""
 fi
