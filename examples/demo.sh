@@ -35,7 +35,8 @@ echo "==> verdict"
 status=0
 "$bg" compare --db "$db" --suite "$suite" --base baseline --head candidate || status=$?
 "$bg" compare --db "$db" --suite "$suite" --base baseline --head candidate --format markdown --output "$out/verdict.md" >/dev/null || true
-"$bg" report --db "$db" --suite "$suite" --base baseline --head candidate --format html --output "$out/report.html"
+# report exits as compare does (1 on the regression): its status is compare's, already kept.
+"$bg" report --db "$db" --suite "$suite" --base baseline --head candidate --format html --output "$out/report.html" || [ $? -eq 1 ]
 "$bg" site --db "$db" --out "$out/site"
 echo "==> stored results"
 "$bg" query --db "$db"
