@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/benchgate/benchgate/internal/abtest"
 	"github.com/benchgate/benchgate/internal/baseline"
 	"github.com/benchgate/benchgate/internal/comparison"
 	"github.com/benchgate/benchgate/internal/config"
 	"github.com/benchgate/benchgate/internal/databranch"
-	gitcmd "github.com/benchgate/benchgate/internal/git"
 	"github.com/benchgate/benchgate/internal/pipeline"
 )
 
@@ -75,7 +73,7 @@ func (b *baselineFlags) fromBranch(ctx context.Context, e *env, a compareArgs, b
 	if a.head == "" {
 		return nil, "", errors.New("--head is required with --baseline")
 	}
-	remote, branch, err := parseBaseline(ctx, b.repo, b.baseline)
+	remote, branch, err := databranch.ParseLocation(ctx, b.repo, b.baseline)
 	if err != nil {
 		return nil, "", err
 	}
@@ -107,28 +105,6 @@ func (b *baselineFlags) fromBranch(ctx context.Context, e *env, a compareArgs, b
 	// it read "baseline: baseline: run …").
 	bl.Side.Label = base
 	return cfg.Compare(bl.Results, hRes, bl.Side, hSide), bl.Note, nil
-}
-
-// parseBaseline splits --baseline into a remote and a branch: URL#BRANCH,
-// or REMOTE/BRANCH where REMOTE is a git remote of repo (origin), else a
-// path or URL up to the last slash.
-func parseBaseline(ctx context.Context, repo, s string) (remote, branch string, err error) {
-	if r, br, ok := strings.Cut(s, "#"); ok {
-		if r == "" || br == "" {
-			return "", "", fmt.Errorf("--baseline %q: want REMOTE#BRANCH", s)
-		}
-		return r, br, nil
-	}
-	if name, br, ok := strings.Cut(s, "/"); ok && name != "" && br != "" {
-		if url := gitcmd.RemoteURL(ctx, repo, name); url != name {
-			return url, br, nil
-		}
-	}
-	i := strings.LastIndexByte(s, '/')
-	if i <= 0 || i == len(s)-1 {
-		return "", "", fmt.Errorf("--baseline %q: want REMOTE/BRANCH (e.g. origin/%s) or URL#BRANCH", s, databranch.DefaultBranch)
-	}
-	return s[:i], s[i+1:], nil
 }
 
 // sameRunner measures the merge-base and the working tree in interleaved
