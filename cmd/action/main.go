@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/benchgate/benchgate/internal/pipeline"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/store"
 )
@@ -97,12 +98,8 @@ func usage(w io.Writer) {
 
 // run is main without os.Exit: it returns the process exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	lvl := slog.LevelInfo
-	if getenv("BENCHGATE_DEBUG") != "" || getenv("RUNNER_DEBUG") == "1" {
-		lvl = slog.LevelDebug
-	}
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr,
-		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))}
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: pipeline.LogLevel(getenv, slog.LevelInfo)}))}
 	if len(args) == 0 && getenv("GITHUB_ACTIONS") == "true" {
 		args = []string{"action"} // the container action's entrypoint without arguments
 	}

@@ -29,10 +29,7 @@ func NewProgress(mode string, w io.Writer, log *slog.Logger, getenv func(string)
 		return runner.NewGroups(w), log
 	case "bar":
 		b := runner.NewBar(w)
-		lvl := slog.LevelWarn // Note: per-run info lines would bury the bar; warnings still show.
-		if getenv("BENCHGATE_DEBUG") != "" {
-			lvl = slog.LevelDebug
-		}
+		lvl := LogLevel(getenv, slog.LevelWarn) // Note: per-run info lines would bury the bar; warnings still show.
 		return b, slog.New(slog.NewTextHandler(b.LogWriter(), &slog.HandlerOptions{Level: lvl}))
 	}
 	return nil, log
@@ -42,4 +39,14 @@ func NewProgress(mode string, w io.Writer, log *slog.Logger, getenv func(string)
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// LogLevel is the level of benchgate's and benchgate-bot's logs: debug when
+// BENCHGATE_DEBUG is set or the runner's debug logging is on
+// (RUNNER_DEBUG=1, "Enable debug logging" of a re-run), else def.
+func LogLevel(getenv func(string) string, def slog.Level) slog.Level {
+	if getenv("BENCHGATE_DEBUG") != "" || getenv("RUNNER_DEBUG") == "1" {
+		return slog.LevelDebug
+	}
+	return def
 }
