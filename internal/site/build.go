@@ -225,6 +225,7 @@ type builder struct {
 	w  *writer
 
 	main     *history.Analysis
+	groupOf  map[*history.Change]string // each main-branch change point's range (groupIDs)
 	branches []branchInfo
 	ids      map[results.SeriesKey]*seriesFile
 	order    []results.SeriesKey
@@ -254,11 +255,11 @@ func (b *builder) load(ctx context.Context) error {
 	for _, c := range a.Commits {
 		b.commit(c.Commit, c.First, mainRef)
 	}
-	groupOf := b.groupIDs()
+	b.groupOf = b.groupIDs()
 	for _, s := range a.Series {
 		f := b.series(s.Key, s.Unit, s.Better, s.Exact)
 		b.addPoints(f, history.RefName(mainRef), s.Points)
-		b.addChanges(f, s, groupOf)
+		b.addChanges(f, s)
 	}
 	if len(a.Series) > 0 || mainRef != "" {
 		b.branches = append(b.branches, branchInfo{Name: history.RefName(mainRef), Series: len(a.Series)})
@@ -353,11 +354,11 @@ func (b *builder) groupIDs() map[*history.Change]string {
 
 // addChanges adds the change points of main-branch series s to f and
 // records the series' status.
-func (b *builder) addChanges(f *seriesFile, s *history.Series, groupOf map[*history.Change]string) {
+func (b *builder) addChanges(f *seriesFile, s *history.Series) {
 	e := entry{Status: "ok"}
 	for _, c := range s.Changes {
 		ch := changeOf(c)
-		ch.Regression = groupOf[c]
+		ch.Regression = b.groupOf[c]
 		before, after := value(c.Before), value(c.After)
 		ch.Before, ch.After = &before, &after
 		f.Changes = append(f.Changes, ch)

@@ -172,11 +172,10 @@ func severityRank(s string) int {
 // recentChanges are the newest change points of every main-branch series.
 func (b *builder) recentChanges() []change {
 	out := []change{}
-	groupOf := b.groupIDs()
 	for _, s := range b.main.Series {
 		for _, c := range s.Changes {
 			ch := changeOf(c)
-			ch.Series, ch.Name, ch.Regression = SeriesID(s.Key), seriesName(s), groupOf[c]
+			ch.Series, ch.Name, ch.Regression = SeriesID(s.Key), seriesName(s), b.groupOf[c]
 			out = append(out, ch)
 		}
 	}
@@ -203,7 +202,10 @@ func kindOf(metric, unit string) string {
 	return ""
 }
 
-var kindTitles = map[string]string{"latency": "Latency", "throughput": "Throughput", "memory": "Memory"}
+var (
+	kindTitles = map[string]string{"latency": "Latency", "throughput": "Throughput", "memory": "Memory"}
+	kindRank   = map[string]int{"latency": 0, "throughput": 1, "memory": 2}
+)
 
 // heatmaps are the benchmarks × hardware tables of the latest main-branch
 // values, one per metric of each kind.
@@ -244,9 +246,9 @@ func (b *builder) heatmaps() []heatmap {
 		}
 		g.cells[[2]string{row, col}] = cell{v: s.Points[len(s.Points)-1].Median, id: SeriesID(s.Key)}
 	}
+	// By kind (latency, throughput, memory), then metric.
 	slices.SortFunc(keys, func(x, y string) int {
-		return cmp.Or(cmp.Compare(slices.Index([]string{"latency", "throughput", "memory"}, strings.Split(x, "\x00")[0]),
-			slices.Index([]string{"latency", "throughput", "memory"}, strings.Split(y, "\x00")[0])), cmp.Compare(x, y))
+		return cmp.Or(cmp.Compare(kindRank[grids[x].h.Kind], kindRank[grids[y].h.Kind]), cmp.Compare(x, y))
 	})
 	out := []heatmap{}
 	for _, k := range keys {
