@@ -147,7 +147,7 @@ func (b *Branch) Fetch(ctx context.Context, path string) (FetchResult, error) {
 	if err != nil {
 		return FetchResult{}, err
 	}
-	n, skipped, err := b.ingestRunFilesSkipping(ctx, g, s, db)
+	n, skipped, err := b.ingestRunFiles(ctx, g, s, db, nil)
 	if err != nil {
 		db.Close()
 		return FetchResult{}, err

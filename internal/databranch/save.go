@@ -256,7 +256,8 @@ func (c *saveCycle) appendCommit(ctx context.Context, s snapshot, missing []stor
 // samples pruned to the retention window, compacted, and size-checked.
 //
 // Note: Merge copies every run of src the database lacks once the run files
-// are in: the missing runs, and the run of a run file left out for its size
+// of the runs src lacks are in: the missing runs, the runs of the run files
+// src holds too, and the run of a run file left out for its size
 // (ingestRunFiles), whose rows src holds.
 func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []store.Run) (string, int64, error) {
 	b := c.b
@@ -273,7 +274,11 @@ func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []sto
 		}
 	}
 	defer closeDB()
-	if _, err := b.ingestRunFiles(ctx, c.g, s, db); err != nil {
+	have := make(map[runKey]bool, len(c.runs))
+	for _, r := range c.runs {
+		have[runKey{r.ID, r.Attempt}] = true
+	}
+	if _, _, err := b.ingestRunFiles(ctx, c.g, s, db, have); err != nil {
 		return "", 0, err
 	}
 	// The runs of src the branch lacks are copied by SQL (store.Merge), not
