@@ -64,8 +64,8 @@ func TestStepTenSamplesPerCommit(t *testing.T) {
 	a := analyze(t, db, Options{})
 	g := oneChange(t, a, 25, 2)
 	for _, m := range g.Members {
-		if m.Series.Points[0].Runs != 1 || len(m.Series.Points[0].Samples) != 10 {
-			t.Errorf("%s point 0: %d runs, %d samples; want 1, 10", m.Series.Name(), m.Series.Points[0].Runs, len(m.Series.Points[0].Samples))
+		if m.Series.Points[0].Runs != 1 || m.Series.Points[0].N != 10 {
+			t.Errorf("%s point 0: %d runs, %d samples; want 1, 10", m.Series.Name(), m.Series.Points[0].Runs, m.Series.Points[0].N)
 		}
 	}
 	// A throughput that rises is an improvement.
@@ -112,8 +112,8 @@ func TestSkippedCommitsAndRuns(t *testing.T) {
 	if len(a.Commits) != 40 || len(s.Points) != 40 {
 		t.Fatalf("%d commits, %d points; want 40, 40 (two runs of a commit are one point, PR and dev ignored)", len(a.Commits), len(s.Points))
 	}
-	if p := s.Points[30]; p.Runs != 2 || len(p.Samples) != 2 || p.Commit != commitID(30) {
-		t.Errorf("point 30: %d runs, %d samples; want 2, 2", p.Runs, len(p.Samples))
+	if p := s.Points[30]; p.Runs != 2 || p.N != 2 || p.Commit != commitID(30) {
+		t.Errorf("point 30: %d runs, %d samples; want 2, 2", p.Runs, p.N)
 	}
 	oneChange(t, a, 25, 1)
 	// The other branch, asked for by name.

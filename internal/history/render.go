@@ -170,7 +170,7 @@ func HistoryTable(w io.Writer, a *Analysis, s Since) error {
 			if p.Low != p.High {
 				interval = report.FormatValue(p.Low, sr.Unit) + " … " + report.FormatValue(p.High, sr.Unit)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\n", report.OneLine(gitcmd.Short(p.Commit)), p.Date.Format("2006-01-02 15:04"), len(p.Samples),
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%s\n", report.OneLine(gitcmd.Short(p.Commit)), p.Date.Format("2006-01-02 15:04"), p.N,
 				report.FormatValue(p.Median, sr.Unit), interval, note)
 		}
 		tw.Flush()
@@ -283,7 +283,7 @@ func HistoryJSON(w io.Writer, a *Analysis, s Since) error {
 			}
 		}
 		for _, p := range points {
-			jp := jsonPoint{Commit: p.Commit, Date: p.Date, N: len(p.Samples), Runs: p.Runs,
+			jp := jsonPoint{Commit: p.Commit, Date: p.Date, N: p.N, Runs: p.Runs,
 				Median: jsonNumber(p.Median), Low: jsonNumber(p.Low), High: jsonNumber(p.High), Outlier: p.Outlier}
 			for k, c := range js.ChangePoints {
 				if c.Commit == p.Commit {
@@ -315,7 +315,7 @@ func HistoryCSV(w io.Writer, a *Analysis, s Since) error {
 		k := keyOf(sr)
 		for i, p := range points {
 			rec := []string{k.Benchmark, k.Params, k.Metric, k.Unit, k.Better, k.Hardware, k.Device, k.Runner,
-				p.Commit, p.Date.Format(time.RFC3339), strconv.Itoa(len(p.Samples)), num(p.Median), num(p.Low), num(p.High),
+				p.Commit, p.Date.Format(time.RFC3339), strconv.Itoa(p.N), num(p.Median), num(p.Low), num(p.High),
 				strconv.FormatBool(p.Outlier), "", "", "", ""}
 			if c := sr.changeAt(first + i); c != nil {
 				rec[15], rec[16], rec[17], rec[18] = num(c.Magnitude), c.Direction, c.Severity, c.Status

@@ -37,7 +37,7 @@ func (a *Analysis) HistoryRows() []store.HistoryRow {
 			at[c.Index] = c
 		}
 		for i, p := range s.Points {
-			r := store.HistoryRow{Key: s.Key, Unit: s.Unit, Commit: p.Commit, RunDate: p.Date, N: len(p.Samples),
+			r := store.HistoryRow{Key: s.Key, Unit: s.Unit, Commit: p.Commit, RunDate: p.Date, N: p.N,
 				Value: p.Median, Low: p.Low, High: p.High}
 			if c := at[i]; c != nil {
 				r.Change = c.Magnitude

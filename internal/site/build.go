@@ -332,7 +332,7 @@ func directionName(d gate.Direction) string {
 func (b *builder) addPoints(f *seriesFile, branch string, ps []history.Point) {
 	c := &columns{Commit: []int{}, Value: []value{}, Low: []value{}, High: []value{}, N: []int{}}
 	for _, p := range ps {
-		c.add(b.commitAt[p.Commit], p.Median, p.Low, p.High, len(p.Samples))
+		c.add(b.commitAt[p.Commit], p.Median, p.Low, p.High, p.N)
 		if p.Outlier && branch == history.RefName(b.main.Ref) {
 			f.Outliers = append(f.Outliers, p.Commit)
 		}
