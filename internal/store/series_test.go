@@ -102,3 +102,60 @@ func TestSeries(t *testing.T) {
 		t.Errorf("MetricNames = %v; want [sec/op]", ms)
 	}
 }
+
+// TestEachSeriesBatches checks that reading in batches of series changes
+// nothing: the series of one query and of batches of one result are the
+// same, in key order, with the same points and samples in ingest order.
+func TestEachSeriesBatches(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	names := []string{"BenchmarkB", "BenchmarkA/x", "BenchmarkA", "BenchmarkC", "Benchmarka"}
+	for i := range 6 {
+		var rs []results.Result
+		for k, n := range names {
+			rs = append(rs, seriesResult(n, float64(10*i+k), float64(10*i+k)+0.5))
+		}
+		mustIngest(t, db, testRun(string(rune('a'+i)), 1, "c"+string(rune('0'+i)), "refs/heads/main", t0.Add(time.Duration(i)*time.Hour)), rs)
+	}
+	read := func(batch int64) []SeriesHistory {
+		t.Helper()
+		old := seriesBatchRows
+		seriesBatchRows = batch
+		defer func() { seriesBatchRows = old }()
+		bs, err := db.seriesBatches(ctx, SeriesFilter{Ref: "main"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[int64]int{1 << 40: 1, 1: len(names)}[batch]; len(bs) != want {
+			t.Errorf("batches of %d results: %d; want %d", batch, len(bs), want)
+		}
+		got, err := db.Series(ctx, SeriesFilter{Ref: "main"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	one, batched := read(1<<40), read(1)
+	if len(one) != len(names) || len(batched) != len(one) {
+		t.Fatalf("series: %d in one query, %d in batches; want %d", len(one), len(batched), len(names))
+	}
+	for i := range one {
+		a, b := one[i], batched[i]
+		if a.Key != b.Key || len(a.Points) != len(b.Points) {
+			t.Fatalf("series %d: %v with %d points in one query, %v with %d in batches", i, a.Key, len(a.Points), b.Key, len(b.Points))
+		}
+		if i > 0 && one[i-1].Key.Benchmark > a.Key.Benchmark {
+			t.Errorf("series %d (%s) after %s: not in key order", i, a.Key.Benchmark, one[i-1].Key.Benchmark)
+		}
+		for k := range a.Points {
+			if !slices.Equal(a.Points[k].Samples, b.Points[k].Samples) || a.Points[k].Run.ID != b.Points[k].Run.ID {
+				t.Errorf("%s point %d: %v of run %s in one query, %v of run %s in batches", a.Key.Benchmark, k,
+					a.Points[k].Samples, a.Points[k].Run.ID, b.Points[k].Samples, b.Points[k].Run.ID)
+			}
+		}
+	}
+	if b := batched[slices.IndexFunc(batched, func(s SeriesHistory) bool { return s.Key.Benchmark == "BenchmarkB" })]; !slices.Equal(b.Points[2].Samples, []float64{20, 20.5}) {
+		t.Errorf("BenchmarkB at run c: %v; want [20 20.5]", b.Points[2].Samples)
+	}
+}
