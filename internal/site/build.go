@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/benchgate/benchgate/gate"
@@ -21,6 +23,7 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/results"
 	"github.com/benchgate/benchgate/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options say what Build writes.
@@ -182,9 +185,11 @@ func replaceDir(tmp, out string) error {
 }
 
 // writer writes the site's files and counts them: into dir, or with dir
-// empty into mem (a single-file report).
+// empty into mem (a single-file report). Its methods may be called from
+// several goroutines.
 type writer struct {
 	dir   string
+	mu    sync.Mutex // guards mem, files and bytes
 	mem   map[string]json.RawMessage
 	files int
 	bytes int64
@@ -200,22 +205,31 @@ func (w *writer) json(p string, v any) error {
 }
 
 func (w *writer) file(p string, data []byte) error {
+	if w.dir != "" {
+		dst := filepath.Join(w.dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("writing the site: %w", err)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return fmt.Errorf("writing the site: %w", err)
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.dir == "" {
 		w.mem[p] = data
-		w.files++
-		w.bytes += int64(len(data))
-		return nil
-	}
-	dst := filepath.Join(w.dir, filepath.FromSlash(p))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("writing the site: %w", err)
-	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		return fmt.Errorf("writing the site: %w", err)
 	}
 	w.files++
 	w.bytes += int64(len(data))
 	return nil
+}
+
+// count counts a file of n bytes written by another means.
+func (w *writer) count(n int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.files++
+	w.bytes += n
 }
 
 // builder holds what Build reads before it writes.
@@ -388,15 +402,36 @@ func changeOf(c *history.Change) change {
 		Low: value(c.Low), High: value(c.High), Direction: c.Direction, Severity: c.Severity, Status: c.Status}
 }
 
+// seriesWriters is how many series files write encodes and writes at
+// once.
+//
+// Note: creating a file took 0.1 to 0.8 ms here (ext4, a loaded machine);
+// four at a time wrote 1,560 series files in less than half the time of
+// one.
+const seriesWriters = 4
+
 // write writes every data file.
 func (b *builder) write(ctx context.Context) error {
-	for i, k := range b.order {
-		if err := b.writeSeries(b.ids[k]); err != nil {
-			return err
-		}
-		if (i+1)%2000 == 0 {
-			b.o.Log.Info("site: writing series", "done", i+1, "of", len(b.order))
-		}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(seriesWriters)
+	var done atomic.Int64
+	for _, k := range b.order {
+		f := b.ids[k]
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			if err := b.writeSeries(f); err != nil {
+				return err
+			}
+			if n := done.Add(1); n%2000 == 0 {
+				b.o.Log.Info("site: writing series", "done", n, "of", len(b.order))
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	if err := b.w.json("data/commits.json", commitList{Format: Format, Commits: b.commits}); err != nil {
 		return err
@@ -411,7 +446,8 @@ func (b *builder) write(ctx context.Context) error {
 	return b.w.json("data/manifest.json", m)
 }
 
-// writeSeries writes a series' file and its older chunks.
+// writeSeries writes a series' file and its older chunks. It changes f
+// alone: the files of different series are written at once.
 func (b *builder) writeSeries(f *seriesFile) error {
 	main := f.Branches[history.RefName(b.main.Ref)]
 	if main != nil && len(main.Commit) > chunkPoints {

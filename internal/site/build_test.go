@@ -259,3 +259,26 @@ func TestBuildAccepted(t *testing.T) {
 		t.Errorf("ranges %+v, %d regressed; want the accepted one and none regressed", m.Regressions, m.Latest.Regressed)
 	}
 }
+
+// TestColumnsJSON checks columns' own encoding against encoding/json's of
+// the same fields: NaN and infinities as null, six significant digits.
+func TestColumnsJSON(t *testing.T) {
+	type plain columns // the fields and tags, without the method
+	for _, c := range []*columns{
+		{Commit: []int{}, Value: []value{}, Low: []value{}, High: []value{}, N: []int{}},
+		{Commit: []int{0, 7, 1234567}, Value: []value{1.5, value(math.NaN()), 123456789}, Low: []value{-0.000123456789, value(math.Inf(1)), 0},
+			High: []value{1e-300, 2, value(math.Inf(-1))}, N: []int{10, 0, 3}},
+	} {
+		got, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal((*plain)(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("columns encode as\n%s\nwant\n%s", got, want)
+		}
+	}
+}

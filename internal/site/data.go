@@ -26,12 +26,15 @@ func SeriesPath(k results.SeriesKey) string { return "#/s/" + SeriesID(k) }
 type value float64
 
 // MarshalJSON implements json.Marshaler.
-func (v value) MarshalJSON() ([]byte, error) {
+func (v value) MarshalJSON() ([]byte, error) { return v.append(nil), nil }
+
+// append appends v's JSON to b.
+func (v value) append(b []byte) []byte {
 	f := float64(v)
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return strconv.AppendFloat(nil, f, 'g', 6, 64), nil
+	return strconv.AppendFloat(b, f, 'g', 6, 64)
 }
 
 // stamp is a time written as RFC 3339 in UTC, and "" when zero.
@@ -291,6 +294,42 @@ type columns struct {
 	Low    []value `json:"low"`
 	High   []value `json:"high"`
 	N      []int   `json:"n"`
+}
+
+// MarshalJSON implements json.Marshaler: the object encoding/json makes of
+// c's fields, written directly. Through reflection and value.MarshalJSON
+// for each number, the series files of a year of 1,560 series took a
+// quarter of the site's build.
+func (c *columns) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 64+len(c.Commit)*40)
+	ints := func(name string, xs []int) {
+		b = append(b, `"`+name+`":[`...)
+		for i, x := range xs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(x), 10)
+		}
+		b = append(b, ']')
+	}
+	values := func(name string, xs []value) {
+		b = append(b, `,"`+name+`":[`...)
+		for i, x := range xs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = x.append(b)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, '{')
+	ints("commit", c.Commit)
+	values("value", c.Value)
+	values("low", c.Low)
+	values("high", c.High)
+	b = append(b, ',')
+	ints("n", c.N)
+	return append(b, '}'), nil
 }
 
 func (c *columns) add(commit int, v, lo, hi float64, n int) {

@@ -309,8 +309,7 @@ func (b *builder) downloads(ctx context.Context) ([]download, sqlInfo, error) {
 			name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 			p := "data/" + format + "/" + filepath.Base(f)
 			out = append(out, download{Name: name, Format: format, Path: p, Bytes: fi.Size(), Rows: rows[name]})
-			b.w.files++
-			b.w.bytes += fi.Size()
+			b.w.count(fi.Size())
 			if format == "parquet" {
 				sq.Tables = append(sq.Tables, sqlTable{Name: name, Path: p})
 			}
@@ -322,8 +321,7 @@ func (b *builder) downloads(ctx context.Context) ([]download, sqlInfo, error) {
 			return nil, sq, err
 		}
 		out = append(out, download{Name: "benchgate", Format: "duckdb", Path: "data/benchgate.duckdb", Bytes: n})
-		b.w.files++
-		b.w.bytes += n
+		b.w.count(n)
 	}
 	return out, sq, nil
 }
