@@ -13,6 +13,11 @@ const memoLimit = 256
 // purity_test.go); a nil memo keeps nothing.
 type memo struct {
 	entries map[memoKey]memoValue
+	// floats and ints are the memory of the last tiedUCDF's table, which
+	// the next one reuses: a comparison of 5,000 series with ties here and
+	// there allocated 100 MB of tables without them.
+	floats []float64
+	ints   []int
 }
 
 // memoKind says what a memo entry holds.
@@ -68,9 +73,23 @@ func (m *memo) critical(key memoKey, f func() int) int {
 // statistic for samples of sizes n1 and n2 with tie vector t, as
 // go-moremath's UDist{N1: n1, N2: n2, T: t}.CDF computes it (Cheung and
 // Klotz's algorithm, see klotz), from one table for all of us. The function
-// returned answers only for values in us (or outside [0, n1·n2)).
-func tiedUCDF(n1, n2 int, t []int, us []float64) func(u float64) float64 {
+// returned answers only for values in us (or outside [0, n1·n2)). The
+// table's memory comes from m (nil: allocated afresh).
+func tiedUCDF(n1, n2 int, t []int, us []float64, m *memo) func(u float64) float64 {
 	k := newKlotz(n1, t)
+	if m != nil {
+		k.floats, k.ints = m.floats, m.ints
+		defer func() {
+			// Keep the memory for the next table: all of it, in one piece,
+			// when this table needed more than it had.
+			if k.floatsUsed > cap(m.floats) {
+				m.floats = make([]float64, k.floatsUsed)
+			}
+			if k.intsUsed > cap(m.ints) {
+				m.ints = make([]int, k.intsUsed)
+			}
+		}()
+	}
 	counts := make(map[int]float64, len(us))
 	for _, u := range us {
 		if u >= 0 && u < float64(n1*n2) {
@@ -108,6 +127,37 @@ type klotz struct {
 	tsum   []int         // tsum[k] = t[0] + … + t[k−1]
 	lo, hi [][]int       // lo[k][n], hi[k][n]: twoUmin and twoUmax of level k
 	vals   [][][]float64 // vals[k][n][2U − lo[k][n]]: the entries, −1 before computed
+
+	// floats and ints are the free memory that the rows of vals and of lo
+	// and hi are cut from; floatsUsed and intsUsed count what was cut.
+	floats               []float64
+	ints                 []int
+	floatsUsed, intsUsed int
+}
+
+// floatRow returns n float64s set to −1.
+func (z *klotz) floatRow(n int) []float64 {
+	if len(z.floats) < n {
+		z.floats = make([]float64, max(n, 1024))
+	}
+	r := z.floats[:n:n]
+	z.floats = z.floats[n:]
+	z.floatsUsed += n
+	for i := range r {
+		r[i] = -1
+	}
+	return r
+}
+
+// intRow returns n ints.
+func (z *klotz) intRow(n int) []int {
+	if len(z.ints) < n {
+		z.ints = make([]int, max(n, 256))
+	}
+	r := z.ints[:n:n]
+	z.ints = z.ints[n:]
+	z.intsUsed += n
+	return r
 }
 
 func newKlotz(n1 int, t []int) *klotz {
@@ -133,7 +183,7 @@ func newKlotz(n1 int, t []int) *klotz {
 // on first use.
 func (z *klotz) bounds(k, n int) (int, int) {
 	if z.lo[k] == nil {
-		z.lo[k], z.hi[k] = make([]int, z.n1+1), make([]int, z.n1+1)
+		z.lo[k], z.hi[k] = z.intRow(z.n1+1), z.intRow(z.n1+1)
 		for m := 0; m <= z.n1; m++ {
 			z.lo[k][m], z.hi[k][m] = twoUmin(m, z.t[:k], z.a), twoUmax(m, z.t[:k], z.a)
 		}
@@ -157,10 +207,7 @@ func (z *klotz) entry(k, n, twoU int) float64 {
 	lo, hi := z.bounds(k, n)
 	row := z.vals[k][n]
 	if row == nil {
-		row = make([]float64, hi-lo+1)
-		for i := range row {
-			row[i] = -1
-		}
+		row = z.floatRow(hi - lo + 1)
 		z.vals[k][n] = row
 	}
 	if v := row[twoU-lo]; v >= 0 {

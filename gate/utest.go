@@ -61,7 +61,7 @@ func uTest(base, head []float64, m *memo) (less, greater, differs float64, ok bo
 		}
 		var cdf func(u float64) float64
 		if hasTies {
-			cdf = tiedUCDF(n1, n2, t, []float64{u1, u1 - 1, usmall})
+			cdf = tiedUCDF(n1, n2, t, []float64{u1, u1 - 1, usmall}, m)
 		} else {
 			pdf := m.uPDF(n1, n2)
 			cdf = func(u float64) float64 { return untiedUCDF(n1, n2, pdf, u) }

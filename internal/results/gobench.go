@@ -1,9 +1,11 @@
 package results
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
@@ -55,7 +57,16 @@ func ReadGoBench(r io.Reader, fileName string) (ReadOutput, error) {
 	out := ReadOutput{Format: FormatGoBench}
 	lines := newLineFilter(r)
 	br := benchfmt.NewReader(lines, fileName)
-	var m merger
+	var (
+		m merger
+		// seen is the result in m.out of each full benchmark name read
+		// since the configuration last changed (cfg): a repetition of a
+		// benchmark only adds its values (goBenchValues), without making
+		// its name, parameters and merge key again.
+		seen = map[string]int{}
+		cfg  []benchfmt.Config
+		vals []goBenchValue
+	)
 	warnings := 0
 	warn := func(err error) {
 		if warnings++; warnings <= maxWarnings {
@@ -71,13 +82,27 @@ func ReadGoBench(r io.Reader, fileName string) (ReadOutput, error) {
 		switch rec := rec.(type) {
 		case *benchfmt.Result:
 			out.Records++
+			if !sameConfig(cfg, rec.Config) {
+				cfg = cloneConfig(rec.Config)
+				clear(seen)
+			}
+			if i, ok := seen[string(rec.Name)]; ok {
+				var err error
+				if vals, err = goBenchValues(rec, m.out[i].Name, vals[:0]); err != nil {
+					warn(err)
+					continue
+				}
+				out.Parsed++
+				m.addValues(i, vals)
+				break
+			}
 			res, err := goBenchResult(rec)
 			if err != nil {
 				warn(err)
 				continue
 			}
 			out.Parsed++
-			m.add(res)
+			seen[string(rec.Name)] = m.add(res)
 		case *benchfmt.SyntaxError:
 			if lines.isBenchmark(rec.Line) {
 				out.Records++
@@ -118,7 +143,6 @@ func ReadGoBench(r io.Reader, fileName string) (ReadOutput, error) {
 
 // goBenchResult converts one benchmark line.
 func goBenchResult(rec *benchfmt.Result) (Result, error) {
-	file, line := rec.Pos()
 	base, parts := rec.Name.Parts()
 	var name strings.Builder
 	name.WriteString("Benchmark")
@@ -140,8 +164,29 @@ func goBenchResult(rec *benchfmt.Result) (Result, error) {
 		Name:     name.String(),
 		Params:   params,
 		Hardware: Hardware{Type: "cpu", DeviceName: strings.TrimSpace(rec.GetConfig("cpu"))},
-		Metrics:  make([]Metric, 0, len(rec.Values)),
 	}
+	vals, err := goBenchValues(rec, res.Name, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Metrics = make([]Metric, len(vals))
+	for i, v := range vals {
+		res.Metrics[i] = Metric{Name: v.unit, Unit: v.unit, Samples: []float64{v.value}}
+	}
+	return res, nil
+}
+
+// goBenchValue is one value of a benchmark line, in its tidied unit.
+type goBenchValue struct {
+	unit  string
+	value float64
+}
+
+// goBenchValues appends the values of one line of benchmark name to dst,
+// or returns the error that skips the line.
+func goBenchValues(rec *benchfmt.Result, name string, dst []goBenchValue) ([]goBenchValue, error) {
+	file, line := rec.Pos()
+	start := len(dst)
 	for _, v := range rec.Values {
 		tidied, written, value := v.Unit, v.Unit, v.Value
 		if v.OrigUnit != "" {
@@ -159,16 +204,34 @@ func goBenchResult(rec *benchfmt.Result) (Result, error) {
 			bad = "is not finite"
 		case v.Value < 0:
 			bad = "is negative"
-		case res.Metric(tidied) != nil:
+		case slices.ContainsFunc(dst[start:], func(x goBenchValue) bool { return x.unit == tidied }):
 			bad = "repeats the unit"
 		}
 		if bad != "" {
-			return Result{}, &DataError{File: file, Line: line, Key: tidied,
-				Err: fmt.Errorf("benchmark %q: value %g %s %s; line skipped", res.Name, value, written, bad)}
+			return dst[:start], &DataError{File: file, Line: line, Key: tidied,
+				Err: fmt.Errorf("benchmark %q: value %g %s %s; line skipped", name, value, written, bad)}
 		}
-		res.Metrics = append(res.Metrics, Metric{Name: tidied, Unit: tidied, Samples: []float64{v.Value + 0}})
+		dst = append(dst, goBenchValue{tidied, v.Value + 0})
 	}
-	return res, nil
+	return dst, nil
+}
+
+// sameConfig reports whether two benchmark lines have the same
+// configuration.
+func sameConfig(a, b []benchfmt.Config) bool {
+	return slices.EqualFunc(a, b, func(x, y benchfmt.Config) bool {
+		return x.Key == y.Key && x.File == y.File && bytes.Equal(x.Value, y.Value)
+	})
+}
+
+// cloneConfig copies a line's configuration, which benchfmt reuses for the
+// next line.
+func cloneConfig(c []benchfmt.Config) []benchfmt.Config {
+	out := make([]benchfmt.Config, len(c))
+	for i, x := range c {
+		out[i] = benchfmt.Config{Key: x.Key, Value: bytes.Clone(x.Value), File: x.File}
+	}
+	return out
 }
 
 // goBenchDirection returns the direction and exactness of a tidied unit.

@@ -272,11 +272,12 @@ type merger struct {
 
 type mergeKey struct{ name, params, hw, dev string }
 
-// add folds r into the merged results; r's slices are copied, not kept.
-func (m *merger) add(r Result) {
+// add folds r into the merged results and returns its index in out; r's
+// slices are copied, not kept.
+func (m *merger) add(r Result) int {
 	if r.Failure != nil {
 		m.out = append(m.out, r)
-		return
+		return len(m.out) - 1
 	}
 	if m.idx == nil {
 		m.idx = map[mergeKey]int{}
@@ -292,7 +293,7 @@ func (m *merger) add(r Result) {
 		}
 		c.Iterations = append([][]float64(nil), r.Iterations...)
 		m.out = append(m.out, c)
-		return
+		return len(m.out) - 1
 	}
 	dst := &m.out[i]
 	for _, mt := range r.Metrics {
@@ -304,4 +305,18 @@ func (m *merger) add(r Result) {
 		}
 	}
 	dst.Iterations = append(dst.Iterations, r.Iterations...)
+	return i
+}
+
+// addValues adds one line's values to out[i], as add of a result with
+// those metrics would.
+func (m *merger) addValues(i int, vals []goBenchValue) {
+	dst := &m.out[i]
+	for _, v := range vals {
+		if dm := dst.Metric(v.unit); dm != nil {
+			dm.Samples = append(dm.Samples, v.value)
+		} else {
+			dst.Metrics = append(dst.Metrics, Metric{Name: v.unit, Unit: v.unit, Samples: []float64{v.value}})
+		}
+	}
 }
