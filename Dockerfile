@@ -24,8 +24,9 @@ FROM golang:1.26-bookworm AS build
 # comes from the build info.
 ARG BENCHGATE_VERSION=
 ENV CGO_ENABLED=1 GOTOOLCHAIN=local
-# As scripts/build-env.sh: only go-nvml's deprecated-declaration warnings are silenced.
-ENV CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations"
+# As scripts/build-env.sh: only go-nvml's deprecated-declaration warnings are
+# silenced, and the static libraries' symbols are not exported.
+ENV CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations" CGO_LDFLAGS="-O2 -g -Wl,--exclude-libs,ALL"
 COPY . /src
 COPY --from=web /src/internal/site/dist /src/internal/site/dist
 # go build fetches only the modules cmd/action and cmd/bot need (not the DuckDB

@@ -19,6 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
+# shellcheck source=scripts/build-env.sh
+source scripts/build-env.sh # the flags the action image is built with
 go build -o "$work/benchgate" ./cmd/action
 benchstat=$(command -v benchstat || echo "$(go env GOPATH)/bin/benchstat")
 
