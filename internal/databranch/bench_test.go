@@ -132,7 +132,8 @@ func peakRSS() (float64, bool) {
 // results × 3 metrics × 10 samples) to a local bare repository:
 //
 //   - first: the first Save to a new branch (a compaction of 365 runs);
-//   - append: a Save of one new run onto that branch (a run file);
+//   - append: a Save of one new run onto that branch (a run file), from a
+//     remote that filters fetches as GitHub's does (no database fetched);
 //   - compaction: the Save that compacts a branch of the 365-run database
 //     and 49 run files with one new run (every DefaultCompactEvery saves).
 //
@@ -160,6 +161,9 @@ func BenchmarkSave(b *testing.B) {
 	firstSave := func(b *testing.B) string {
 		if _, err := os.Stat(first); err != nil {
 			gitCmd(b, "", "init", "--quiet", "--bare", first)
+			// As GitHub's: the remote filters fetches (an append fetches no
+			// database).
+			gitCmd(b, "", "--git-dir="+first, "config", "uploadpack.allowFilter", "true")
 			b.StopTimer()
 			saveFile(b, &Branch{Remote: first}, year, false)
 		}
@@ -186,7 +190,7 @@ func BenchmarkSave(b *testing.B) {
 		br := &Branch{Remote: remote, CompactEvery: 1 << 20}
 		for i := range b.N {
 			addSuiteRuns(b, local, benchRuns+i, benchRuns+i+1)
-			if res := saveFile(b, br, local, true); res.Compacted || len(res.Added) != 1 {
+			if res := saveFile(b, br, local, true); res.Compacted || len(res.Added) != 1 || res.FetchedDB {
 				b.Fatalf("append save: %+v", res)
 			}
 		}

@@ -135,7 +135,7 @@ func (b *Branch) Fetch(ctx context.Context, path string) (FetchResult, error) {
 		return FetchResult{}, err
 	}
 	defer os.RemoveAll(dir)
-	s, err := b.fetch(ctx, g)
+	s, err := b.fetch(ctx, g, false)
 	if err != nil {
 		return FetchResult{}, err
 	}

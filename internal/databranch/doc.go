@@ -8,12 +8,17 @@
 // The branch holds
 //
 //   - benchgate.duckdb: the compacted database (internal/store's schema);
+//   - benchgate.duckdb.runs: the run attempts it holds (IndexFile);
 //   - runs/<run id>.<attempt>.json.gz: one small file per run attempt saved
 //     since the last compaction (the run and its results, gzip JSON);
 //   - README.md.
 //
 // Save adds the runs of a local database that the branch lacks as new run
-// files, in a commit on top of the fetched tip. Once the branch holds
+// files, in a commit on top of the fetched tip. It fetches the tip without
+// the database (a partial clone's fetch, fetchFilter) and reads the
+// database's runs from IndexFile; a server that does not filter sends the
+// database anyway, and a branch without a usable IndexFile is fetched
+// whole and its database read. Once the branch holds
 // Branch.CompactEvery run files (default 50), the next Save compacts
 // instead: it merges every run file and its own runs into the database,
 // prunes raw samples outside the retention window (store.Prune), writes a

@@ -6,6 +6,7 @@ const readmeText = `# benchgate data branch
 This branch is written by benchgate (https://github.com/benchgate/benchgate). Do not edit it by hand.
 
 - ` + "`benchgate.duckdb`" + `: the compacted results database (DuckDB).
+- ` + "`benchgate.duckdb.runs`" + `: the runs that database holds, so that a save need not download it.
 - ` + "`runs/<run id>.<attempt>.json.gz`" + `: runs saved since the last compaction, one file each.
 
 Read it with ` + "`benchgate fetch --remote <this repository> --branch <this branch> --db out.duckdb`" + `,

@@ -23,6 +23,10 @@ type SaveResult struct {
 	Compacted bool     // the push replaced the branch by one compacted commit
 	Attempts  int      // fetch–merge–push cycles used
 	DBSize    int64    // size of the compacted database pushed (compaction only)
+	// FetchedDB is set when the last cycle fetched the branch's database:
+	// to compact it, or from a server that does not filter fetches (an
+	// append from GitHub fetches the run files and IndexFile only).
+	FetchedDB bool
 }
 
 // Save merges every run attempt of src that the branch does not hold yet
@@ -44,12 +48,20 @@ func (b *Branch) Save(ctx context.Context, src *store.DB) (SaveResult, error) {
 	if err != nil {
 		return res, err
 	}
-	g, dir, err := b.scratch(ctx)
+	full, dir, err := b.scratch(ctx)
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	c := &saveCycle{b: b, g: g, dir: dir, src: src, runs: runs, known: map[string]map[runKey]bool{}, parsed: map[string]bool{}}
+	partial, err := newGit(ctx, b.Git, filepath.Join(dir, "partial.git"), b.Env...)
+	if err == nil {
+		err = partial.promisor(ctx, b.Remote)
+	}
+	if err != nil {
+		return res, err
+	}
+	c := &saveCycle{b: b, full: full, partial: partial, dir: dir, src: src, runs: runs,
+		known: map[string]map[runKey]bool{}, parsed: map[string]bool{}}
 	maxAttempts := orDefault(b.MaxAttempts, DefaultMaxAttempts)
 	var last error
 	failures := 0
@@ -94,11 +106,14 @@ const maxFailures = 3
 
 // saveCycle is the state Save keeps across its attempts.
 type saveCycle struct {
-	b    *Branch
-	g    *git
-	dir  string
-	src  *store.DB
-	runs []store.Run
+	b *Branch
+	// full and partial are the scratch repositories that the branch is
+	// fetched into, with everything or without the database (a partial
+	// clone, see fetchFilter); g is the one of the current cycle.
+	full, partial, g *git
+	dir              string
+	src              *store.DB
+	runs             []store.Run
 	// known caches, by database blob, the run attempts the branch's
 	// compacted database holds: reading them needs DuckDB, and the
 	// database changes only when someone compacts.
@@ -116,35 +131,26 @@ func (c *saveCycle) tempPath(name string) string {
 
 // once runs one fetch–merge–push cycle. It returns done when the branch
 // holds every run of src; false with a nil error when the push lost a race.
+//
+// The cycle fetches the tip without the database first (partial); when it
+// needs the database after all — to compact, or to list its runs without
+// IndexFile — it fetches the tip again, whole.
 func (c *saveCycle) once(ctx context.Context, res *SaveResult) (bool, error) {
-	b, g := c.b, c.g
-	s, err := b.fetch(ctx, g)
+	b := c.b
+	s, missing, compact, err := c.plan(ctx, true)
+	if err == nil && s.partial && compact {
+		s, missing, compact, err = c.plan(ctx, false)
+	}
 	if err != nil {
 		return false, err
 	}
-	inDB, err := c.dbRuns(ctx, s)
-	if err != nil {
-		return false, err
-	}
-	if err := c.checkRunFiles(ctx, s); err != nil {
-		return false, err
-	}
-	var missing []store.Run
-	for _, r := range c.runs {
-		if !inDB[runKey{r.ID, r.Attempt}] {
-			if _, ok := s.runFiles[runFileName(r.ID, r.Attempt)]; !ok {
-				missing = append(missing, r)
-			}
-		}
-	}
+	res.FetchedDB = s.dbBlob != "" && !s.partial
 	res.Present = len(c.runs) - len(missing)
 	if len(missing) == 0 {
 		res.Commit = s.tip
 		return true, nil
 	}
-	slices.Reverse(missing) // oldest first
 	var commit string
-	compact := s.tip == "" || len(s.runFiles)+len(missing) >= orDefault(b.CompactEvery, DefaultCompactEvery)
 	if compact {
 		commit, res.DBSize, err = c.compactCommit(ctx, s, missing)
 	} else {
@@ -166,14 +172,81 @@ func (c *saveCycle) once(ctx context.Context, res *SaveResult) (bool, error) {
 	return true, nil
 }
 
-// dbRuns returns the run attempts of the snapshot's compacted database,
-// checking once per database blob that it opens.
+// plan fetches the tip (partial: without the database, into c.partial)
+// and returns it, the runs of src it lacks (oldest first), and whether
+// adding them compacts. A partial snapshot that cannot be read without the
+// database (no IndexFile, or a run file left out) is fetched again whole.
+// It makes the snapshot's repository the cycle's (c.g).
+func (c *saveCycle) plan(ctx context.Context, partial bool) (snapshot, []store.Run, bool, error) {
+	c.g = c.full
+	if partial {
+		c.g = c.partial
+	}
+	s, err := c.b.fetch(ctx, c.g, partial)
+	if err != nil {
+		return s, nil, false, err
+	}
+	s.partial = false
+	if partial && s.tip != "" {
+		gone, err := c.g.missing(ctx, s.tip)
+		if err != nil {
+			return s, nil, false, err
+		}
+		s.partial = s.dbBlob != "" && gone[s.dbBlob]
+		delete(gone, s.dbBlob)
+		if len(gone) > 0 || s.partial && !c.indexed(ctx, s) {
+			return c.plan(ctx, false)
+		}
+	}
+	inDB, err := c.dbRuns(ctx, s)
+	if err != nil {
+		return s, nil, false, err
+	}
+	if err := c.checkRunFiles(ctx, s); err != nil {
+		return s, nil, false, err
+	}
+	var missing []store.Run
+	for _, r := range c.runs {
+		if !inDB[runKey{r.ID, r.Attempt}] {
+			if _, ok := s.runFiles[runFileName(r.ID, r.Attempt)]; !ok {
+				missing = append(missing, r)
+			}
+		}
+	}
+	slices.Reverse(missing) // oldest first
+	compact := len(missing) > 0 && (s.tip == "" || len(s.runFiles)+len(missing) >= orDefault(c.b.CompactEvery, DefaultCompactEvery))
+	return s, missing, compact, nil
+}
+
+// indexed reports whether the snapshot's IndexFile lists the runs of its
+// database (recording them in c.known).
+func (c *saveCycle) indexed(ctx context.Context, s snapshot) bool {
+	if _, ok := c.known[s.dbBlob]; ok {
+		return true
+	}
+	if s.indexBlob == "" {
+		return false
+	}
+	data, err := c.g.run(ctx, nil, "cat-file", "blob", s.indexBlob)
+	if err != nil {
+		return false
+	}
+	m, ok := parseIndex(data, s.dbBlob)
+	if ok {
+		c.known[s.dbBlob] = m
+	}
+	return ok
+}
+
+// dbRuns returns the run attempts of the snapshot's compacted database: as
+// IndexFile lists them, or read from the database, checking once per
+// database blob that it opens.
 func (c *saveCycle) dbRuns(ctx context.Context, s snapshot) (map[runKey]bool, error) {
 	if s.dbBlob == "" {
 		return nil, nil
 	}
-	if m, ok := c.known[s.dbBlob]; ok {
-		return m, nil
+	if c.indexed(ctx, s) {
+		return c.known[s.dbBlob], nil
 	}
 	path := c.tempPath("check.duckdb")
 	defer os.Remove(path)
@@ -244,16 +317,19 @@ func (c *saveCycle) appendCommit(ctx context.Context, s snapshot, missing []stor
 		}
 		names = append(names, fmt.Sprintf("%s#%d", r.ID, r.Attempt))
 	}
-	tree, err := c.g.run(ctx, index, "write-tree")
+	// The tip's database may not be here (a partial fetch): it is on the
+	// remote, and the push sends only the new run files.
+	tree, err := c.g.run(ctx, index, "write-tree", "--missing-ok")
 	if err != nil {
 		return "", err
 	}
 	return c.commitTree(ctx, strings.TrimSpace(string(tree)), s.tip, "benchgate: add run "+strings.Join(names, ", "))
 }
 
-// compactCommit makes a parentless commit holding only the database: the
-// tip's database with its run files and the missing runs merged in, raw
-// samples pruned to the retention window, compacted, and size-checked.
+// compactCommit makes a parentless commit holding only the database (and
+// its README and IndexFile): the tip's database with its run files and the
+// missing runs merged in, raw samples pruned to the retention window,
+// compacted, and size-checked.
 //
 // Note: Merge copies every run of src the database lacks once the run files
 // of the runs src lacks are in: the missing runs, the runs of the run files
@@ -289,6 +365,10 @@ func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []sto
 	if _, err := db.Prune(ctx, store.PruneOptions{KeepRuns: orDefault(b.KeepRuns, store.DefaultKeepRuns)}); err != nil {
 		return "", 0, err
 	}
+	held, err := db.Runs(ctx)
+	if err != nil {
+		return "", 0, err
+	}
 	out := c.tempPath(DBFile)
 	defer os.Remove(out)
 	if err := db.CompactTo(ctx, out); err != nil {
@@ -314,8 +394,12 @@ func (c *saveCycle) compactCommit(ctx context.Context, s snapshot, missing []sto
 	if err != nil {
 		return "", 0, err
 	}
+	runsSHA, err := c.hashObject(ctx, encodeIndex(dbSHA, held))
+	if err != nil {
+		return "", 0, err
+	}
 	index := []string{"GIT_INDEX_FILE=" + c.tempPath("index")}
-	for _, e := range [][2]string{{readme, readmeFile}, {dbSHA, DBFile}} {
+	for _, e := range [][2]string{{readme, readmeFile}, {dbSHA, DBFile}, {runsSHA, IndexFile}} {
 		if _, err := c.g.run(ctx, index, "update-index", "--add", "--cacheinfo", "100644,"+e[0]+","+e[1]); err != nil {
 			return "", 0, err
 		}

@@ -24,9 +24,13 @@ const tipRef = "refs/benchgate/tip"
 
 // snapshot is the branch's tip as fetched: its commit and files.
 type snapshot struct {
-	tip      string            // commit SHA; "" when the branch does not exist
-	dbBlob   string            // blob SHA of DBFile; "" when there is none
-	runFiles map[string]string // run file path → blob SHA
+	tip       string            // commit SHA; "" when the branch does not exist
+	dbBlob    string            // blob SHA of DBFile; "" when there is none
+	indexBlob string            // blob SHA of IndexFile; "" when there is none
+	runFiles  map[string]string // run file path → blob SHA
+	// partial is set when the fetch left out the database (fetchFilter):
+	// only an append can be made of the snapshot.
+	partial bool
 }
 
 // runKey identifies one run attempt.
@@ -36,10 +40,15 @@ type runKey struct {
 }
 
 // fetch brings the branch's tip into the scratch repository: shallow, that
-// one ref, no tags, no checkout.
-func (b *Branch) fetch(ctx context.Context, g *git) (snapshot, error) {
-	_, err := g.run(ctx, nil, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1", "--", b.Remote,
-		"+refs/heads/"+b.name()+":"+tipRef)
+// one ref, no tags, no checkout; partial, without the blobs over
+// fetchFilter, from a repository that g.promisor made a partial clone.
+func (b *Branch) fetch(ctx context.Context, g *git, partial bool) (snapshot, error) {
+	args := []string{"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1"}
+	from := b.Remote
+	if partial {
+		args, from = append(args, "--filter="+fetchFilter), "origin"
+	}
+	_, err := g.run(ctx, nil, append(args, "--", from, "+refs/heads/"+b.name()+":"+tipRef)...)
 	var ge *gitcmd.Error
 	if errors.As(err, &ge) && strings.Contains(ge.Stderr, "couldn't find remote ref") {
 		return snapshot{runFiles: map[string]string{}}, nil
@@ -65,6 +74,8 @@ func (b *Branch) fetch(ctx context.Context, g *git) (snapshot, error) {
 		switch {
 		case path == DBFile:
 			s.dbBlob = f[2]
+		case path == IndexFile:
+			s.indexBlob = f[2]
 		case strings.HasPrefix(path, runsDir+"/"):
 			if _, _, ok := parseRunFileName(path); !ok {
 				return snapshot{}, fmt.Errorf("branch %s at %s: unexpected file %s", b.name(), gitcmd.Short(tip), path)
