@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -280,5 +281,37 @@ func TestColumnsJSON(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("columns encode as\n%s\nwant\n%s", got, want)
 		}
+	}
+}
+
+// TestWriteData checks the report's streamed data against json.Marshal of
+// the same files, the encoding it replaces: keys in order, <, > and &
+// escaped, so that a file holding "</script>" cannot end the element.
+func TestWriteData(t *testing.T) {
+	files := map[string]json.RawMessage{}
+	for i, v := range []any{
+		map[string]any{"name": "</script><script>alert(1)</script>", "x": 1.5},
+		[]string{"a & b", "<b>", "\u2028"},
+		map[string]any{},
+	} {
+		data, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[fmt.Sprintf("data/s/<%d>.json", 2-i)] = data
+	}
+	// Not as json.Marshal writes it: a literal "</script>" in a string.
+	files["data/raw.json"] = json.RawMessage(`{"s":"</script><b>&"}`)
+	var got strings.Builder
+	writeData(&got, files)
+	want, err := json.Marshal(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != string(want) {
+		t.Errorf("writeData wrote\n%s\nwant\n%s", got.String(), want)
+	}
+	if strings.Contains(got.String(), "</script") {
+		t.Errorf("writeData wrote %q, which ends a script element", got.String())
 	}
 }

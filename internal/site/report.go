@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -10,6 +11,8 @@ import (
 	"html"
 	"io"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/store"
@@ -53,14 +56,10 @@ func WriteReport(ctx context.Context, st *store.DB, w io.Writer, o Options) (Sta
 	// means; "<\/script" is the same string or pattern to JavaScript.
 	script := strings.ReplaceAll(string(js), "</script", `<\/script`)
 	style := strings.ReplaceAll(string(css), "</style", `<\/style`)
-	data, err := json.Marshal(mem.mem) // Marshal escapes <, > and &: the JSON cannot end its element
-	if err != nil {
-		return Stats{}, fmt.Errorf("encoding the report's data: %w", err)
-	}
 	csp := "default-src 'none'; script-src " + hashSource(script) + "; style-src " + hashSource(style) +
 		"; img-src data:; base-uri 'none'; form-action 'none'"
-	var out bytes.Buffer
-	fmt.Fprintf(&out, `<!doctype html>
+	out := &countingWriter{w: bufio.NewWriter(w)}
+	fmt.Fprintf(out, `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -71,16 +70,59 @@ func WriteReport(ctx context.Context, st *store.DB, w io.Writer, o Options) (Sta
 <link rel="icon" href="data:,">
 <title>%s</title>
 <style>%s</style>
-<script type="application/json" id="%s">%s</script>
+<script type="application/json" id="%s">`, html.EscapeString(csp), html.EscapeString(o.Title), style, dataElementID)
+	writeData(out, mem.mem)
+	fmt.Fprintf(out, `</script>
 <script type="module">%s</script>
 </head>
 <body>
 <noscript>This report needs JavaScript: its data is in the benchgate-data element of this file.</noscript>
 </body>
 </html>
-`, html.EscapeString(csp), html.EscapeString(o.Title), style, dataElementID, data, script)
-	n, err := w.Write(out.Bytes())
-	return Stats{Series: len(b.order), Files: 1, Bytes: int64(n)}, err
+`, script)
+	if out.err == nil {
+		out.err = out.w.(*bufio.Writer).Flush()
+	}
+	return Stats{Series: len(b.order), Files: 1, Bytes: out.n}, out.err
+}
+
+// writeData writes the data files as one JSON object, path to content, in
+// path order, with <, > and & escaped (json.HTMLEscape) so that it cannot
+// end its script element: what json.Marshal of the map writes, without a
+// second and third copy of the data in memory.
+func writeData(w io.Writer, files map[string]json.RawMessage) {
+	var buf bytes.Buffer
+	io.WriteString(w, "{")
+	for i, p := range slices.Sorted(maps.Keys(files)) {
+		if i > 0 {
+			io.WriteString(w, ",")
+		}
+		key, _ := json.Marshal(p) // a string: no error
+		buf.Reset()
+		json.HTMLEscape(&buf, key)
+		buf.WriteByte(':')
+		json.HTMLEscape(&buf, files[p])
+		w.Write(buf.Bytes())
+	}
+	io.WriteString(w, "}")
+}
+
+// countingWriter counts the bytes written to w and keeps the first error,
+// after which it writes nothing.
+type countingWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
 }
 
 // hashSource is the CSP source allowing exactly the inline element text s.
