@@ -244,3 +244,24 @@ func TestFormatValue(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONStreamsVerdict checks that JSON, which writes one series at a
+// time, writes what json.Encoder with two-space indentation writes of the
+// whole Verdict, for every verdict case (hostile text, no baseline, no
+// series included).
+func TestJSONStreamsVerdict(t *testing.T) {
+	for name, o := range verdictCases() {
+		var got, want bytes.Buffer
+		if err := JSON(&got, o); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(Verdict(o)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: JSON wrote\n%s\nwant\n%s", name, got.String(), want.String())
+		}
+	}
+}
