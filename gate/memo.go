@@ -137,12 +137,7 @@ type klotz struct {
 
 // floatRow returns n float64s set to −1.
 func (z *klotz) floatRow(n int) []float64 {
-	if len(z.floats) < n {
-		z.floats = make([]float64, max(n, 1024))
-	}
-	r := z.floats[:n:n]
-	z.floats = z.floats[n:]
-	z.floatsUsed += n
+	r := cut(&z.floats, &z.floatsUsed, n, 1024)
 	for i := range r {
 		r[i] = -1
 	}
@@ -150,13 +145,18 @@ func (z *klotz) floatRow(n int) []float64 {
 }
 
 // intRow returns n ints.
-func (z *klotz) intRow(n int) []int {
-	if len(z.ints) < n {
-		z.ints = make([]int, max(n, 256))
+func (z *klotz) intRow(n int) []int { return cut(&z.ints, &z.intsUsed, n, 256) }
+
+// cut returns the first n elements of *free, which it advances, and adds n
+// to *used; when *free is shorter, it is replaced first by a new slice of
+// at least chunk elements.
+func cut[T any](free *[]T, used *int, n, chunk int) []T {
+	if len(*free) < n {
+		*free = make([]T, max(n, chunk))
 	}
-	r := z.ints[:n:n]
-	z.ints = z.ints[n:]
-	z.intsUsed += n
+	r := (*free)[:n:n]
+	*free = (*free)[n:]
+	*used += n
 	return r
 }
 
