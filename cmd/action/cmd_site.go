@@ -27,7 +27,7 @@ func cmdSite(ctx context.Context, e *env, args []string) error {
 	mainBranch := fs.String("main-branch", "", "the branch analysed for change points (default: the data's main branch)")
 	repo := fs.String("repo", "", "OWNER/NAME for commit links (default: $GITHUB_REPOSITORY)")
 	title := fs.String("title", "", "the site's title (default: \"OWNER/NAME benchmarks\")")
-	noDownloads := fs.Bool("no-downloads", false, "leave out the Parquet, CSV and database downloads (and so the SQL tab's tables)")
+	noDownloads := fs.Bool("no-downloads", false, "leave out the Parquet, CSV and database downloads, and so the SQL tab and its 34 MB of DuckDB-WASM")
 	publish := fs.Bool("publish", false, "push the site to --branch of --remote as one parentless commit (--force-with-lease)")
 	remote := fs.String("remote", "", "with --publish: a remote of this repository (origin), a URL or a path")
 	branch := fs.String("branch", "gh-pages", "with --publish: the branch GitHub Pages serves")

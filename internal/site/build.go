@@ -95,7 +95,7 @@ func Build(ctx context.Context, st *store.DB, o Options) (Stats, error) {
 	}
 	defer os.RemoveAll(tmp)
 	w := &writer{dir: tmp}
-	files, bytes, err := copyBundle(tmp)
+	files, bytes, err := copyBundle(tmp, o.Downloads)
 	if err != nil {
 		return Stats{}, err
 	}

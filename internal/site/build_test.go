@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -43,6 +44,9 @@ func readJSON(tb testing.TB, path string, v any) {
 
 func TestBuildFixture(t *testing.T) {
 	dir, stats := buildFixture(t)
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(sqlAssets), "duckdb-eh.wasm")); err != nil {
+		t.Errorf("a site with downloads lacks the SQL tab's DuckDB-WASM: %v", err)
+	}
 	var m struct {
 		MainBranch  string
 		Counts      struct{ Series, Runs, Errors int }
@@ -177,6 +181,10 @@ func TestBuildChunks(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "site")
 	if _, err := Build(context.Background(), db, Options{Out: dir}); err != nil {
 		t.Fatal(err)
+	}
+	// Without downloads there are no tables and no SQL tab: no DuckDB-WASM.
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(sqlAssets))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a site without downloads holds %s (%v); want it left out", sqlAssets, err)
 	}
 	id := SeriesID(results.SeriesKey{Benchmark: "resnet50", Params: "batch_size=1", Metric: "latency", Hardware: "cpu", Device: "EPYC 9654"})
 	var s struct {

@@ -34,13 +34,22 @@ func Bundle() (fs.FS, error) {
 	return sub, nil
 }
 
-// copyBundle copies the application's files into dir.
-func copyBundle(dir string) (files int, bytes int64, err error) {
+// sqlAssets is the bundle's directory of DuckDB-WASM, which only the SQL
+// tab loads.
+const sqlAssets = "assets/duckdb"
+
+// copyBundle copies the application's files into dir; those of the SQL
+// tab (sqlAssets, 34 MB) only when withSQL: without the downloads, the
+// site has no tables and no SQL tab.
+func copyBundle(dir string, withSQL bool) (files int, bytes int64, err error) {
 	b, err := Bundle()
 	if err != nil {
 		return 0, 0, err
 	}
 	err = fs.WalkDir(b, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p == sqlAssets && !withSQL {
+			return fs.SkipDir
+		}
 		if err != nil || d.IsDir() || p == "README.md" {
 			return err
 		}
