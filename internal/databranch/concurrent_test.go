@@ -13,12 +13,18 @@ import (
 // TestConcurrentWriters runs W writers × P pushes in parallel against one
 // bare repository and counts the runs at the end: none lost, none
 // duplicated. Default 4 × 3; with BENCHGATE_LONG=1, the 16 × 10.
+// It runs against a repository that filters fetches (as GitHub's: appends
+// fetch no database) and one that does not.
 func TestConcurrentWriters(t *testing.T) {
+	t.Run("filtering", func(t *testing.T) { concurrentWriters(t, filteringRemote(t)) })
+	t.Run("plain", func(t *testing.T) { concurrentWriters(t, bareRepo(t)) })
+}
+
+func concurrentWriters(t *testing.T, remote string) {
 	writers, pushes := 4, 3
 	if long() {
 		writers, pushes = 16, 10
 	}
-	remote := bareRepo(t)
 	// A small CompactEvery makes compactions race with appends too.
 	b := &Branch{Remote: remote, CompactEvery: 8, MaxAttempts: 200, MaxBackoff: 2 * time.Second}
 	dir := t.TempDir()
