@@ -2,7 +2,8 @@
 # bench-compare.sh: `benchgate compare OLD NEW --format json` against
 # `benchstat OLD NEW` on the same two go test -bench files, side by side
 # (issue 13, item 5): wall time and peak RSS (/usr/bin/time), the median of
-# R runs each, and benchgate's ratio to benchstat.
+# R runs each (a small S runs several times in a row per measure), and
+# benchgate's ratio to benchstat.
 #
 #   scripts/bench-compare.sh [S...]      (default: 520 5000; R=3)
 #
@@ -38,10 +39,16 @@ gen() { # gen S SLOW FILE
   }' > "$3"
 }
 
-# measure CMD... prints "SECONDS KIB" of one run (output discarded).
+# measure N CMD... prints "SECONDS KIB": the wall time of one run, from N
+# runs in a row (time's 10 ms resolution is a third of a 30 ms run), and
+# the peak RSS of the largest (output discarded).
 measure() {
-  /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { [ $? -le 1 ] || { cat "$work/err" >&2; exit 1; }; }
-  tail -n 1 "$work/t" # time notes a non-zero status on a line before
+  local n=$1
+  shift
+  # shellcheck disable=SC2016 # the inner script expands its own arguments
+  /usr/bin/time -f '%e %M' -o "$work/t" sh -c 'n=$1; shift; i=0; while [ "$i" -lt "$n" ]; do "$@" >/dev/null || [ $? -le 1 ] || exit $?; i=$((i + 1)); done' \
+    sh "$n" "$@" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  tail -n 1 "$work/t" | awk -v n="$n" '{ printf "%.4f %s\n", $1 / n, $2 }'
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
@@ -50,13 +57,14 @@ for s in "${sizes[@]}"; do
   gen "$s" 0 "$work/old.txt"
   gen "$s" 1 "$work/new.txt"
   : > "$work/bg"; : > "$work/bs"
+  loops=$(( (5000 + s - 1) / s )) # about 5,000 series compared per measure
   for _ in $(seq "$R"); do # interleaved, so that load drifts hit both
-    measure "$work/benchgate" compare "$work/old.txt" "$work/new.txt" --format json >> "$work/bg"
-    measure "$benchstat" "$work/old.txt" "$work/new.txt" >> "$work/bs"
+    measure "$loops" "$work/benchgate" compare "$work/old.txt" "$work/new.txt" --format json >> "$work/bg"
+    measure "$loops" "$benchstat" "$work/old.txt" "$work/new.txt" >> "$work/bs"
   done
   bt=$(cut -d' ' -f1 "$work/bg" | median); bm=$(cut -d' ' -f2 "$work/bg" | median)
   st=$(cut -d' ' -f1 "$work/bs" | median); sm=$(cut -d' ' -f2 "$work/bs" | median)
   awk -v s="$s" -v bt="$bt" -v bm="$bm" -v st="$st" -v sm="$sm" 'BEGIN {
-    printf "%-6d  %6.2f s %8.1f MiB  %6.2f s %8.1f MiB  %5.2f×  %5.2f×\n", s, bt, bm / 1024, st, sm / 1024, bt / (st > 0 ? st : 0.01), bm / sm
+    printf "%-6d  %6.3f s %8.1f MiB  %6.3f s %8.1f MiB  %5.2f×  %5.2f×\n", s, bt, bm / 1024, st, sm / 1024, bt / (st > 0 ? st : 0.01), bm / sm
   }'
 done

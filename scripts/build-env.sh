@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts that build benchgate (scripts/test.sh, scripts/e2e.sh,
 # scripts/scale.sh, scripts/bench-compare.sh, examples/demo.sh, .ci/run); the
 # Dockerfile sets the same.

@@ -9,8 +9,8 @@
 # ingest per result (internal/store BenchmarkIngest), first save, append and
 # compaction (internal/databranch BenchmarkSave), the run repetitions ratio
 # (internal/runner BenchmarkRunRepetitions), report and site of the year
-# under /usr/bin/time -v, compare against benchstat (scripts/bench-compare.sh,
-# where benchstat is installed), and the storage per result of 1,000,000
+# under /usr/bin/time -v (the median of R=3 runs), compare against benchstat
+# (scripts/bench-compare.sh, R runs, where benchstat is installed), and the storage per result of 1,000,000
 # results (internal/store BenchmarkStorage). SCALE_DIR=DIR keeps the work
 # directory (the databases, the raw outputs) and reuses the databases built
 # there by an earlier run.
@@ -64,16 +64,25 @@ else
   : >"$work/repetitions.txt"
 fi
 
-step "report and site of the year"
-/usr/bin/time -v -o "$work/report.time" "$work/benchgate" report --db "$year" --format html --days 0 \
-  --output "$work/report.html" >/dev/null 2>"$work/report.err"
-/usr/bin/time -v -o "$work/site.time" "$work/benchgate" site --db "$year" --no-downloads \
-  --out "$work/site" >/dev/null 2>"$work/site.err"
+# Each command runs R times (default 3), interleaved, and the table gives
+# the median of its wall times and of its peak RSS: one disk stall on a
+# shared machine must not decide a figure.
+R=${R:-3}
+step "report and site of the year ($R runs each)"
+: >"$work/report.runs"; : >"$work/site.runs"
+for _ in $(seq "$R"); do
+  /usr/bin/time -v -o "$work/report.time" "$work/benchgate" report --db "$year" --format html --days 0 \
+    --output "$work/report.html" >/dev/null 2>"$work/report.err"
+  timev "$work/report.time" >>"$work/report.runs"
+  /usr/bin/time -v -o "$work/site.time" "$work/benchgate" site --db "$year" --no-downloads \
+    --out "$work/site" >/dev/null 2>"$work/site.err"
+  timev "$work/site.time" >>"$work/site.runs"
+done
 
 benchstat=$(command -v benchstat || echo "$(go env GOPATH)/bin/benchstat")
 if [ -x scripts/bench-compare.sh ] && [ -x "$benchstat" ]; then
   step "compare against benchstat: scripts/bench-compare.sh"
-  R=1 scripts/bench-compare.sh 520 5000 >"$work/compare.txt"
+  R=$R scripts/bench-compare.sh 520 5000 >"$work/compare.txt"
 else
   : >"$work/compare.txt"
 fi
@@ -109,8 +118,12 @@ first=$(sec "$first"); append=$(sec "$append"); compaction=$(sec "$compaction")
 rep_ratio=$(bench "$work/repetitions.txt" BenchmarkRunRepetitions ratio)
 rep_small=$(bench "$work/repetitions.txt" BenchmarkRunRepetitions s/480)
 rep_large=$(bench "$work/repetitions.txt" BenchmarkRunRepetitions s/1920)
-read -r report_s report_mib < <(timev "$work/report.time")
-read -r site_s site_mib < <(timev "$work/site.time")
+# medians FILE prints the median of each of the two columns of FILE.
+medians() {
+  for c in 1 2; do cut -d' ' -f"$c" "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; done | paste -sd' '
+}
+read -r report_s report_mib < <(medians "$work/report.runs")
+read -r site_s site_mib < <(medians "$work/site.runs")
 bpr=$(bench "$work/storage.txt" BenchmarkStorage B/result)
 mib=$(bench "$work/storage.txt" BenchmarkStorage MiB)
 ingest_bpr=$(bench "$work/storage.txt" BenchmarkStorage ingest-B/result)
