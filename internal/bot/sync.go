@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"time"
 
@@ -98,6 +99,7 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 	if res.Analysis, err = history.Analyze(ctx, st, o.History); err != nil {
 		return res, fmt.Errorf("sync: %w", err)
 	}
+	analysed := *res.Analysis // every group: the site shows them all
 	if res.Analysis.Groups, err = res.Analysis.ShownGroups(o.Since); err != nil {
 		return res, fmt.Errorf("sync: --since: %w", err)
 	}
@@ -136,7 +138,7 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 		return res, fmt.Errorf("sync: %w", err)
 	}
 	if o.Site != nil {
-		if err := publishSite(ctx, gh, st, dir, o, &res); err != nil {
+		if err := publishSite(ctx, gh, st, dir, o, &analysed, &res); err != nil {
 			return res, fmt.Errorf("sync: %w", err)
 		}
 		log.Info("published the reports site", "branch", o.Site.Publish.Branch, "commit", res.Published.Commit,
@@ -147,8 +149,9 @@ func Sync(ctx context.Context, gh GitHub, o SyncOptions) (SyncResult, error) {
 
 // publishSite builds the site of st into dir with its regressions linked
 // to the bot's issues (listed again: Apply may have filed some), and
-// publishes it.
-func publishSite(ctx context.Context, gh GitHub, st *store.DB, dir string, o SyncOptions, res *SyncResult) error {
+// publishes it. The site's main branch is a, the sync's analysis, when the
+// site would analyse the store alike.
+func publishSite(ctx context.Context, gh GitHub, st *store.DB, dir string, o SyncOptions, a *history.Analysis, res *SyncResult) error {
 	issues, err := gh.ListIssues(ctx, LabelBot, "all")
 	if err != nil {
 		return fmt.Errorf("listing the bot's issues for the site: %w", err)
@@ -157,6 +160,9 @@ func publishSite(ctx context.Context, gh GitHub, st *store.DB, dir string, o Syn
 	bo.Out, bo.Issues, bo.Accepted = filepath.Join(dir, "site"), IssueLinks(issues), AcceptedRanges(issues)
 	if bo.Branch == "" {
 		bo.Branch = o.History.Branch
+	}
+	if reflect.DeepEqual(bo.MainOptions(), o.History) {
+		bo.Analysis = a
 	}
 	if res.Site, err = site.Build(ctx, st, bo); err != nil {
 		return err

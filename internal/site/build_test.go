@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/results"
 )
 
@@ -321,5 +323,55 @@ func TestWriteData(t *testing.T) {
 	}
 	if strings.Contains(got.String(), "</script") {
 		t.Errorf("writeData wrote %q, which ends a script element", got.String())
+	}
+}
+
+// TestBuildGivenAnalysis checks that a site built from the caller's
+// analysis of the main branch (Options.Analysis, as the bot's sync gives
+// it) is the site Build makes analysing the store itself, file for file.
+func TestBuildGivenAnalysis(t *testing.T) {
+	_, db := fixture(t, 40)
+	o := Options{Repo: "acme/models", Now: func() time.Time { return t0.Add(100 * time.Hour) }}
+	build := func(o Options) map[string]string {
+		t.Helper()
+		o.Out = filepath.Join(t.TempDir(), "site")
+		if _, err := Build(context.Background(), db, o); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{}
+		err := filepath.WalkDir(filepath.Join(o.Out, "data"), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(o.Out, p)
+			files[rel] = string(data)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	want := build(o)
+	a, err := history.Analyze(context.Background(), db, o.MainOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Analysis = a
+	got := build(o)
+	if len(got) != len(want) || len(want) < 10 {
+		t.Fatalf("given the analysis: %d data files; analysing: %d", len(got), len(want))
+	}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s differs when the analysis is given", p)
+		}
+	}
+	// And the analysis given is the one used: given an empty one, the
+	// site has no change points.
+	o.Analysis = &history.Analysis{}
+	if m := build(o)[filepath.Join("data", "manifest.json")]; m == want[filepath.Join("data", "manifest.json")] || !strings.Contains(m, `"changes":[]`) {
+		t.Errorf("given an empty analysis, the manifest is the analysed one's or lists change points")
 	}
 }
