@@ -59,7 +59,7 @@ year=$work/save-365.duckdb
 
 if grep -qs 'func BenchmarkRunRepetitions' internal/runner/*_test.go; then
   step "run repetitions: BenchmarkRunRepetitions"
-  go test ./internal/runner -run '^$' -bench 'BenchmarkRunRepetitions$' -benchtime 3x >"$work/repetitions.txt"
+  go test ./internal/runner -run '^$' -bench 'BenchmarkRunRepetitions$' -benchtime 5x >"$work/repetitions.txt"
 else
   : >"$work/repetitions.txt"
 fi
