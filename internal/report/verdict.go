@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -313,13 +314,16 @@ func JSON(w io.Writer, o comparison.Outcome) error {
 		return err
 	}
 	const empty = "\n  \"series\": []"
-	i := bytes.Index(head, []byte(empty))
 	var rows []comparison.Row
 	if o.Comparison != nil {
 		rows = o.Comparison.Rows
 	}
+	i := bytes.Index(head, []byte(empty))
+	if i < 0 && len(rows) > 0 {
+		return errors.New("encoding the verdict: no series list to write the rows into")
+	}
 	bw := bufio.NewWriter(w)
-	if i < 0 || len(rows) == 0 {
+	if len(rows) == 0 {
 		bw.Write(head)
 	} else {
 		bw.Write(head[:i+len(empty)-1])

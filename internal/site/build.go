@@ -266,7 +266,8 @@ func (o Options) MainOptions() history.Options {
 }
 
 func (b *builder) load(ctx context.Context) error {
-	a, err := b.o.Analysis, error(nil)
+	var err error
+	a := b.o.Analysis
 	if a == nil {
 		a, err = history.Analyze(ctx, b.st, b.o.MainOptions())
 	}

@@ -58,7 +58,8 @@ func WriteReport(ctx context.Context, st *store.DB, w io.Writer, o Options) (Sta
 	style := strings.ReplaceAll(string(css), "</style", `<\/style`)
 	csp := "default-src 'none'; script-src " + hashSource(script) + "; style-src " + hashSource(style) +
 		"; img-src data:; base-uri 'none'; form-action 'none'"
-	out := &countingWriter{w: bufio.NewWriter(w)}
+	bw := bufio.NewWriter(w)
+	out := &countingWriter{w: bw}
 	fmt.Fprintf(out, `<!doctype html>
 <html lang="en">
 <head>
@@ -81,7 +82,7 @@ func WriteReport(ctx context.Context, st *store.DB, w io.Writer, o Options) (Sta
 </html>
 `, script)
 	if out.err == nil {
-		out.err = out.w.(*bufio.Writer).Flush()
+		out.err = bw.Flush()
 	}
 	return Stats{Series: len(b.order), Files: 1, Bytes: out.n}, out.err
 }
