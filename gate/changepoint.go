@@ -425,9 +425,16 @@ func (s *series) eDivisive(lo, hi int, maxP float64) []int {
 	for k := range w { // the first row and column are zero
 		ps[k], ps[k*w] = 0, 0
 	}
-	for i := 0; i < m; i++ {
-		for j := 0; j < m; j++ {
-			ps[(i+1)*w+j+1] = math.Abs(y[i]-y[j]) + ps[i*w+j+1] + ps[(i+1)*w+j] - ps[i*w+j]
+	// Row i+1 is row i plus the running sum of row i of the matrix: one
+	// dependency per cell rather than three (a third of an analysis went
+	// here).
+	for i, yi := range y {
+		prev, cur := ps[i*w+1:(i+1)*w], ps[(i+1)*w+1:(i+2)*w]
+		cur, y := cur[:len(prev)], y[:len(prev)]
+		run := 0.0
+		for j, yj := range y {
+			run += math.Abs(yi - yj)
+			cur[j] = prev[j] + run
 		}
 	}
 	block := func(r0, r1, c0, c1 int) float64 {
