@@ -11,7 +11,10 @@
 # (internal/runner BenchmarkRunRepetitions), report and site of the year
 # under /usr/bin/time -v (the median of R=3 runs), compare against benchstat
 # (scripts/bench-compare.sh, R runs, where benchstat is installed), and the storage per result of 1,000,000
-# results (internal/store BenchmarkStorage). SCALE_DIR=DIR keeps the work
+# results (internal/store BenchmarkStorage); and beside items 4 and 5 the
+# floors under them: the year's samples read once and nothing kept
+# (internal/store BenchmarkReadSamples), and benchgate's resident set doing
+# nothing (benchgate version). SCALE_DIR=DIR keeps the work
 # directory (the databases, the raw outputs) and reuses the databases built
 # there by an earlier run.
 #
@@ -78,6 +81,18 @@ for _ in $(seq "$R"); do
     --out "$work/site" >/dev/null 2>"$work/site.err"
   timev "$work/site.time" >>"$work/site.runs"
 done
+
+# The floors under items 4 and 5: reading the year's samples once and
+# keeping nothing (internal/store BenchmarkReadSamples, each part in a
+# process of its own for its peak RSS), and the resident set of benchgate
+# doing nothing (benchgate version) — the DuckDB-linked binary's own pages.
+step "floors: BenchmarkReadSamples, benchgate version"
+go test -c -o "$work/store.test" ./internal/store
+for part in scan EachSeries; do
+  BENCHGATE_SERIES_DB=$year /usr/bin/time -v -o "$work/read-$part.time" "$work/store.test" -test.run '^$' \
+    -test.bench "BenchmarkReadSamples/$part\$" -test.benchtime 1x >"$work/read-$part.txt"
+done
+/usr/bin/time -v -o "$work/idle.time" "$work/benchgate" version >/dev/null
 
 benchstat=$(command -v benchstat || echo "$(go env GOPATH)/bin/benchstat")
 if [ -x scripts/bench-compare.sh ] && [ -x "$benchstat" ]; then
@@ -146,8 +161,17 @@ fi
 both() { [ "$(met "$1" "<=" 0.4)" = yes ] && [ "$(met "$2" "<=" 150)" = yes ] && echo yes || echo no; }
 row "4. report --format html --days 0" "$report_s s, $report_mib MiB RSS" "≤ 0.4 s, ≤ 150 MB" "$(both "$report_s" "$report_mib")" "÷ site: $(ratio "$report_s" "$site_s") time, $(ratio "$report_mib" "$site_mib") RSS"
 row "4. site --no-downloads" "$site_s s, $site_mib MiB RSS" "≤ 0.4 s, ≤ 150 MB" "$(both "$site_s" "$site_mib")" ""
+for part in scan EachSeries; do
+  read -r _ part_mib < <(timev "$work/read-$part.time")
+  part_s=$(sec "$(bench "$work/read-$part.txt" "BenchmarkReadSamples/$part" ns/op)")
+  what="the driver's least: a row per result and metric"
+  [ "$part" = EachSeries ] && what="as history.Analyze reads them"
+  row "4. floor: read the year's samples, $part" "$part_s s, $part_mib MiB RSS" "(under item 4)" "—" "÷ report: $(ratio "$part_s" "$report_s") time, $(ratio "$part_mib" "$report_mib") RSS; $what"
+done
+read -r _ idle_mib < <(timev "$work/idle.time")
 if [ -s "$work/compare.txt" ]; then
   while read -r s bt _ bm _ st _ sm _ rt rm; do
+    [ "$s" = 520 ] && small_bs_mib=$sm
     cm=no
     [ "$(met "${rt%×}" "<=" 1.3)" = yes ] && [ "$(met "${rm%×}" "<=" 1.5)" = yes ] && cm=yes
     row "5. compare vs benchstat, $s series" "$bt s, $bm MiB" "≤ 1.3× time, ≤ 1.5× RSS" "$cm" "benchgate ÷ benchstat: $rt time, $rm RSS (benchstat $st s, $sm MiB)"
@@ -155,6 +179,7 @@ if [ -s "$work/compare.txt" ]; then
 else
   row "5. compare vs benchstat" "skipped: scripts/bench-compare.sh or benchstat missing" "" "" ""
 fi
+row "5. floor: benchgate version (does nothing)" "$idle_mib MiB RSS" "(under item 5)" "—" "÷ benchstat's whole 520-series run: $(ratio "$idle_mib" "${small_bs_mib:-}")"
 storage_met=$(met "$bpr" "<=" 100)
 [ "$(met "$mib" "<=" 100)" = yes ] || storage_met=no
 row "6. storage, 1,000,000 results (compact)" "$bpr B/result, $mib MiB" "≤ 100 B, < 100 MiB" "$storage_met" "÷ as ingested ($ingest_bpr B/result): $(ratio "$bpr" "$ingest_bpr")"
