@@ -430,7 +430,6 @@ func (s *series) eDivisive(lo, hi int, maxP float64) []int {
 	// here).
 	for i, yi := range y {
 		prev, cur := ps[i*w+1:(i+1)*w], ps[(i+1)*w+1:(i+2)*w]
-		cur, y := cur[:len(prev)], y[:len(prev)]
 		run := 0.0
 		for j, yj := range y {
 			run += math.Abs(yi - yj)
