@@ -186,7 +186,6 @@ func (c *saveCycle) plan(ctx context.Context, partial bool) (snapshot, []store.R
 	if err != nil {
 		return s, nil, false, err
 	}
-	s.partial = false
 	if partial && s.tip != "" {
 		gone, err := c.g.missing(ctx, s.tip)
 		if err != nil {
